@@ -1,0 +1,11 @@
+"""Prefect flows: orchestration only. Importing this package sets quiet, offline Prefect defaults.
+
+These are defaults: any value already in the environment or a Prefect profile wins.
+"""
+
+import os
+
+# The local ephemeral API needs no analytics, and its heartbeat races the SQLite file at start-up.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# A 2-core machine can need more than Prefect's default 20 s to start the ephemeral API.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

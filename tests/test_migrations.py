@@ -1,0 +1,56 @@
+"""Migrations create the schema once, in one transaction, under an advisory lock."""
+
+import threading
+
+import pytest
+
+from tasks.warehouse.database import connect
+from tasks.warehouse.migrate import MigrationError, available_migrations, migrate
+from tests.conftest import query
+
+
+def test_fresh_database_is_migrated_and_rerun_is_a_no_op(empty_database_url):
+    with connect(empty_database_url) as connection:
+        applied = migrate(connection)
+    assert applied == [migration.path.name for migration in available_migrations()]
+    with connect(empty_database_url) as connection:
+        assert migrate(connection) == []
+    recorded = query(empty_database_url, "select version from etl.schema_migrations order by version")
+    assert [row[0] for row in recorded] == [migration.version for migration in available_migrations()]
+    tables = {row[0] for row in query(empty_database_url, "select table_schema || '.' || table_name "
+                                      "from information_schema.tables where table_schema in ('etl', 'github')")}
+    assert {"etl.runs", "github.projects", "github.sprints"} <= tables
+
+
+def test_two_runs_migrating_at_once_apply_each_migration_once(empty_database_url):
+    results, errors = [], []
+
+    def run():
+        try:
+            with connect(empty_database_url) as connection:
+                results.append(migrate(connection))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(applied) for applied in results) == [0, 0, len(available_migrations())]
+
+
+def test_failing_migration_rolls_back_and_names_the_file(empty_database_url, tmp_path):
+    (tmp_path / "0001_create_thing.sql").write_text("create table public.thing (id int);")
+    (tmp_path / "0002_break_thing.sql").write_text("alter table public.thing add column oops no_such_type;")
+    with connect(empty_database_url) as connection, pytest.raises(MigrationError, match="0002_break_thing.sql"):
+        migrate(connection, tmp_path)
+    assert query(empty_database_url, "select to_regclass('public.thing')::text") == [(None,)]
+    assert query(empty_database_url, "select to_regclass('etl.schema_migrations')::text") == [(None,)]
+
+
+def test_misnamed_migration_file_is_refused(tmp_path):
+    (tmp_path / "create_thing.sql").write_text("select 1;")
+    with pytest.raises(MigrationError, match="create_thing.sql is not named NNNN_verb_object.sql"):
+        available_migrations(tmp_path)
