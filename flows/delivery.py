@@ -1,4 +1,4 @@
-"""The main flow: read the configured boards, land the raw pages, load the history, refresh the metrics.
+"""The main flow: read the configured boards, land the raw pages, load the history.
 
 Run it locally with `python -m flows.delivery --help`; Prefect deployments call `delivery` directly.
 """
@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 
 from flows.cli import (
     Formatter,
@@ -20,7 +23,17 @@ from flows.cli import (
     run_settings_from_args,
 )
 from tasks.config import ProjectSpec, RunSettings
-from tasks.warehouse.tasks import prepare_warehouse
+from tasks.extract.landing import start_run_landing
+from tasks.extract.tasks import extract_boards, github_url
+from tasks.transform.tasks import transform_landing
+from tasks.warehouse.database import data_home
+from tasks.warehouse.runs import fail_runs, mark_abandoned_runs, start_runs
+from tasks.warehouse.tasks import load_history, prepare_warehouse, read_known_issues
+
+
+def current_run_id() -> str:
+    """The Prefect flow run id, so etl.runs rows point at the run in the Prefect UI."""
+    return str(flow_run.get_id() or uuid.uuid4())
 
 
 @flow(name="delivery", log_prints=False)
@@ -29,6 +42,7 @@ def delivery(
     report_timezone: str = "UTC",
     as_of: datetime | None = None,
     landing: str | None = None,
+    github_graphql_url: str | None = None,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -38,12 +52,51 @@ def delivery(
         report_timezone: IANA zone that decides what a calendar day is in the metrics.
         as_of: observation time recorded for this run (default: now); for backfills and tests.
         landing: folder for the raw pages (default: landing/ beside the embedded warehouse).
+        github_graphql_url: GraphQL endpoint (default: env GITHUB_GRAPHQL_URL, else api.github.com).
     """
+    logger = get_run_logger()
     settings = RunSettings(projects=projects, report_timezone=report_timezone)
-    as_of = as_of or datetime.now(timezone.utc)
+    as_of = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    run_id = current_run_id()
     warehouse = prepare_warehouse()
-    get_run_logger().info("warehouse ready at %s", warehouse.description)
-    return {"warehouse": warehouse.description, "as_of": as_of.isoformat(), "projects": len(settings.projects)}
+    mark_abandoned_runs(warehouse.url)
+    run_landing = start_run_landing(
+        Path(landing) if landing else data_home() / "landing", as_of, run_id,
+        {"run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
+         "report_timezone": settings.report_timezone,
+         "projects": [spec.model_dump() for spec in settings.projects]},
+    )
+    start_runs(warehouse.url, run_id, as_of, settings.projects)
+    try:
+        known = read_known_issues(warehouse)
+        extraction = extract_boards(github_graphql_url, run_landing, settings.projects, known)
+        frames = transform_landing(run_landing)
+        result = load_history(warehouse, frames, as_of, run_id, extraction)
+    except BaseException as error:
+        fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
+        raise
+    summary = {
+        "run_id": run_id,
+        "as_of": as_of.isoformat(),
+        "warehouse": warehouse.description,
+        "landing": str(run_landing.folder),
+        "boards": [
+            {"board": b.spec.label, "title": b.title, "items": b.items, "unreadable_items": b.unreadable_items,
+             "graphql_requests": b.requests, "graphql_points": b.points}
+            for b in extraction.boards
+        ],
+        "issues_observed": frames.issues.height,
+        "issues_detailed": extraction.issue_graph.detailed,
+        "graphql_requests": extraction.requests,
+        "graphql_points": extraction.points,
+        "versions_written": result.versions_written,
+    }
+    logger.info(
+        "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GraphQL requests (%d points)",
+        run_id, summary["as_of"], len(extraction.boards), sum(b.items for b in extraction.boards),
+        summary["issues_observed"], result.versions_written, extraction.requests, extraction.points,
+    )
+    return summary
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         "and compute sprint and delivery metrics. The GitHub token comes from the environment variable "
         "GITHUB_TOKEN (never from a flag).",
         formatter_class=Formatter,
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against a built-in sample organisation served by a local fake GitHub (no token needed): "
+        "several days of history are played into the warehouse",
     )
     add_project_options(parser)
     parser.add_argument(
@@ -70,20 +129,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def print_summary(summary: dict) -> None:
+    print(f"\nrun {summary['run_id']} as of {summary['as_of']}")
+    for board in summary["boards"]:
+        print(f"  {board['board']:<24} {board['title'][:32]:<32} {board['items']:>6} items"
+              f"  {board['unreadable_items']:>3} unreadable  {board['graphql_points']:>4} points")
+    print(f"  issues observed: {summary['issues_observed']} (details re-read: {summary['issues_detailed']})")
+    print(f"  versions written: {summary['versions_written']}")
+    print(f"  GitHub: {summary['graphql_requests']} requests, {summary['graphql_points']} rate-limit points")
+    print(f"  warehouse: {summary['warehouse']}")
+    print(f"  raw pages: {summary['landing']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     from tasks.errors import run_cli
 
     args = build_parser().parse_args(argv)
 
-    def run() -> dict:
-        settings = run_settings_from_args(args)
+    def run() -> None:
         export_database_url(args.database_url)
-        return delivery(
+        if args.demo:
+            from flows.demo import run_demo
+
+            run_demo(landing=args.landing)
+            return
+        settings = run_settings_from_args(args)
+        summary = delivery(
             projects=settings.projects,
             report_timezone=settings.report_timezone,
             as_of=parse_as_of(args.as_of),
             landing=args.landing,
+            github_graphql_url=args.github_url,
         )
+        print_summary(summary)
 
     return run_cli(run)
 

@@ -6,16 +6,15 @@ import sys
 from collections.abc import Callable
 
 from tasks.config import ConfigError
+from tasks.extract.errors import GitHubError
 from tasks.warehouse.database import WarehouseUnavailable
+from tasks.warehouse.load import HistoryConflict
 from tasks.warehouse.migrate import MigrationError
 
 # Errors whose message is the whole story for a user; anything else is a bug and keeps its traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (ConfigError, WarehouseUnavailable, MigrationError)
-
-
-def register_user_error(error_type: type[BaseException]) -> None:
-    global USER_ERRORS
-    USER_ERRORS = (*USER_ERRORS, error_type)
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    ConfigError, WarehouseUnavailable, MigrationError, GitHubError, HistoryConflict,
+)
 
 
 def run_cli(run: Callable[[], object]) -> int:

@@ -47,7 +47,7 @@ def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER) -> li
             cursor.execute("select pg_advisory_xact_lock($1)", parameters=(MIGRATION_LOCK_KEY,))
             cursor.fetchall()
             execute_script(
-                cursor,
+                connection,
                 "create schema if not exists etl;"
                 "create table if not exists etl.schema_migrations ("
                 " version integer primary key, name text not null,"
@@ -59,7 +59,7 @@ def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER) -> li
                 if migration.version in done:
                     continue
                 try:
-                    execute_script(cursor, migration.path.read_text(encoding="utf-8"))
+                    execute_script(connection, migration.path.read_text(encoding="utf-8"))
                 except adbc.Error as error:
                     raise MigrationError(f"migration {migration.path.name} failed: {error}") from None
                 cursor.execute(

@@ -14,12 +14,13 @@ def sql_file(name: str) -> str:
     return (SQL_FOLDER / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def execute_script(cursor, script: str) -> None:
-    """Run several statements at once (no parameters), inside the cursor's transaction.
+def execute_script(connection, script: str) -> None:
+    """Run several statements at once (no parameters), inside the connection's transaction.
 
-    ADBC prepares `execute()` text, and Postgres cannot prepare more than one command; the update path
-    sends the text as one simple query instead.
+    ADBC prepares `execute()` text, and Postgres cannot prepare more than one command; the update path of a
+    fresh statement (no parameters bound from an earlier query) sends the text as one simple query instead.
     """
-    statement = cursor.adbc_statement
-    statement.set_sql_query(script)
-    statement.execute_update()
+    with connection.cursor() as cursor:
+        statement = cursor.adbc_statement
+        statement.set_sql_query(script)
+        statement.execute_update()

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from prefect import task
 
+from tasks.extract.issue_graph import KnownIssue
+from tasks.extract.tasks import ExtractionReport
+from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
+from tasks.warehouse.load import LoadResult, load_run
 from tasks.warehouse.migrate import migrate
+from tasks.warehouse.runs import ProjectRunCounts, finish_runs, known_issues
 
 
 @dataclass(frozen=True)
@@ -34,3 +40,59 @@ def prepare_warehouse() -> WarehouseAddress:
     with connect(url) as connection:
         migrate(connection)
     return WarehouseAddress(url=url, description=describe_database_url(url))
+
+
+@task(name="read-known-issues", timeout_seconds=300)
+def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
+    return known_issues(warehouse.url)
+
+
+def run_counts(frames: RunFrames, load: LoadResult, extraction: ExtractionReport | None,
+               ) -> dict[tuple[str, int], ProjectRunCounts]:
+    """Per-board figures for etl.runs. Work shared by all boards (the issue graph, issue versions) is
+    counted on the first board, so the rows of a run add up to the run."""
+    counts = {}
+    for position, board in enumerate(frames.projects.iter_rows(named=True)):
+        project_id = board["project_id"]
+        items = frames.items.filter(frames.items["project_id"] == project_id)
+        c = ProjectRunCounts(
+            items_read=items.height,
+            unreadable_items=frames.unreadable.filter(frames.unreadable["project_id"] == project_id).height,
+            issues_read=items.filter(items["content_type"] == "Issue")["content_id"].n_unique(),
+            versions_opened=load.item_versions_opened.get(project_id, 0),
+            versions_closed=load.item_versions_closed.get(project_id, 0),
+        )
+        if extraction is not None:
+            read = next(b for b in extraction.boards if b.project_id == project_id)
+            c.graphql_requests, c.graphql_points = read.requests, read.points
+        if position == 0:
+            c.issues_read = frames.issues.height
+            c.versions_opened += load.issue_versions_opened
+            c.versions_closed += load.issue_versions_closed
+            if extraction is not None and extraction.issue_graph is not None:
+                c.graphql_requests += extraction.issue_graph.requests
+                c.graphql_points += extraction.issue_graph.points
+        counts[(board["owner_login"], board["project_number"])] = c
+    return counts
+
+
+def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
+                    extraction: ExtractionReport | None) -> LoadResult:
+    """Load one run and mark it succeeded, in one transaction."""
+    with connect(url) as connection:
+        try:
+            result = load_run(connection, frames, as_of)
+            counts = run_counts(frames, result, extraction)
+            with connection.cursor() as cursor:
+                finish_runs(cursor, run_id, counts)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return result
+
+
+@task(name="load-history", timeout_seconds=1800)
+def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
+                 extraction: ExtractionReport | None) -> LoadResult:
+    return load_and_record(warehouse.url, frames, as_of, run_id, extraction)

@@ -1,0 +1,1 @@
+"""Extraction stage: GitHub's GraphQL API to raw pages in the landing zone."""

@@ -1,0 +1,92 @@
+"""Reading one board: its fields and every item, page by page into the landing zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tasks.config import ProjectSpec
+from tasks.extract.client import GitHubClient
+from tasks.extract.errors import GitHubFieldMissing, GitHubNotFound, GitHubQueryError
+from tasks.extract.landing import RunLanding, board_folder
+
+# The configured field of a sprint board, the spec attribute naming it, and the type GitHub must report.
+SPRINT_BOARD_FIELDS = (("sprint_field", "ITERATION"), ("points_field", "NUMBER"), ("status_field", "SINGLE_SELECT"))
+
+
+@dataclass
+class BoardRead:
+    """What reading one board produced, for the run summary and the issue graph."""
+
+    spec: ProjectSpec
+    project_id: str
+    title: str
+    items: int = 0
+    unreadable_items: int = 0
+    requests: int = 0
+    points: int = 0
+    issues: dict[str, dict] | None = None  # issue id -> IssueFields as GitHub returned them
+
+
+def read_project(client: GitHubClient, landing: RunLanding, spec: ProjectSpec) -> dict:
+    """The board and its fields; fails clearly when the board or a configured field is missing."""
+    response = client.query("project", {"owner": spec.owner, "number": spec.number})
+    landing.write(f"{board_folder(spec.owner, spec.number)}/project.json", {"query": "project", **response.__dict__})
+    owner = response.data.get("repositoryOwner")
+    project = (owner or {}).get("projectV2")
+    if project is None:
+        said = "; ".join(e.get("message", "") for e in response.errors) or "no such board"
+        raise GitHubNotFound(
+            f"board {spec.label} was not found (GitHub: {said}). Check the owner login and the board number, "
+            "and that the token can read the board (classic tokens need the read:project scope)"
+        )
+    if spec.role == "sprint":
+        check_configured_fields(spec, project)
+    return project
+
+
+def check_configured_fields(spec: ProjectSpec, project: dict) -> None:
+    fields = {f["name"]: f.get("dataType") for f in project["fields"]["nodes"] if f and "name" in f}
+    for attribute, data_type in SPRINT_BOARD_FIELDS:
+        name = getattr(spec, attribute)
+        if name not in fields:
+            raise GitHubFieldMissing(
+                f"board {spec.label} ({project['title']}) has no field named {name!r} (the {attribute} setting); "
+                f"its fields are: {', '.join(sorted(fields))}"
+            )
+        if fields[name] != data_type:
+            raise GitHubFieldMissing(
+                f"board {spec.label}: field {name!r} (the {attribute} setting) is a {fields[name]} field, "
+                f"expected {data_type}"
+            )
+
+
+def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max_items: int | None = None) -> BoardRead:
+    """Read the board's fields and every item; each page lands before the next is asked for."""
+    requests_before, points_before = client.requests, client.points
+    project = read_project(client, landing, spec)
+    read = BoardRead(spec=spec, project_id=project["id"], title=project["title"], issues={})
+    cursor, page_number = None, 0
+    while True:
+        page_number += 1
+        response = client.query("project_items", {"projectId": project["id"], "after": cursor})
+        landing.write(f"{board_folder(spec.owner, spec.number)}/items-{page_number:04d}.json",
+                      {"query": "project_items", **response.__dict__})
+        items = ((response.data.get("node") or {}).get("items")) if response.data else None
+        if items is None:
+            raise GitHubQueryError(f"board {spec.label}: page {page_number} of items came back empty: "
+                                   f"{[e.get('message') for e in response.errors][:3]}")
+        for item in items["nodes"]:
+            if item is None:
+                continue
+            read.items += 1
+            content = item.get("content")
+            if content is None and item.get("type") in ("ISSUE", "REDACTED"):
+                read.unreadable_items += 1
+            elif content is not None and content.get("__typename") == "Issue":
+                read.issues[content["id"]] = content
+        if not items["pageInfo"]["hasNextPage"] or (max_items is not None and read.items >= max_items):
+            break
+        cursor = items["pageInfo"]["endCursor"]
+    read.requests = client.requests - requests_before
+    read.points = client.points - points_before
+    return read

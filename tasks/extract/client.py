@@ -1,0 +1,264 @@
+"""A GraphQL client for GitHub that stays inside its rate limits and survives its transient failures.
+
+Synchronous on purpose: GitHub asks that one token's requests go one after another (concurrent requests are
+what trips the secondary rate limit), so a sync `requests` transport costs no throughput and keeps retries,
+waits and accounting simple. Projects may still run in parallel Prefect tasks, each with its own client,
+under a shared concurrency limit.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from functools import cache
+from pathlib import Path
+
+from gql import Client, GraphQLRequest, gql
+from gql.transport.exceptions import TransportConnectionFailed, TransportProtocolError, TransportQueryError
+from gql.transport.requests import RequestsHTTPTransport
+from graphql import DocumentNode
+
+from tasks.extract.errors import (
+    GitHubAuthError,
+    GitHubError,
+    GitHubMalformedResponse,
+    GitHubNotFound,
+    GitHubQueryError,
+    GitHubRateLimited,
+    GitHubUnavailable,
+)
+
+DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
+USER_AGENT = "delivery-metrics/0.1 (GitHub Projects sprint metrics pipeline)"
+QUERIES_FOLDER = Path(__file__).parent / "queries"
+FRAGMENT_FILES = ("issue_fields",)
+
+
+@cache
+def query_text(name: str) -> str:
+    """The text of queries/<name>.graphql with the shared fragments it uses appended."""
+    text = (QUERIES_FOLDER / f"{name}.graphql").read_text(encoding="utf-8")
+    for fragment in FRAGMENT_FILES:
+        fragment_text = (QUERIES_FOLDER / f"{fragment}.graphql").read_text(encoding="utf-8")
+        fragment_name = fragment_text.split("fragment ", 1)[1].split(" ", 1)[0]
+        if f"...{fragment_name}" in text:
+            text += "\n" + fragment_text
+    return text
+
+
+@cache
+def query_document(name: str) -> DocumentNode:
+    return gql(query_text(name))
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_FOLDER.glob("*.graphql") if p.stem not in FRAGMENT_FILES)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Delays in seconds."""
+
+    max_attempts: int = 6
+    base_delay: float = 2.0
+    max_delay: float = 120.0
+    max_rate_limit_wait: float = 3600.0
+    timeout: float = 60.0
+
+
+@dataclass
+class GraphQLResponse:
+    data: dict
+    errors: list[dict]
+    cost: int
+
+
+class _HTTPFailure(Exception):
+    def __init__(self, status: int, headers: dict, body: str):
+        super().__init__(f"HTTP {status}")
+        self.status, self.headers, self.body = status, headers, body
+
+
+class _Transport(RequestsHTTPTransport):
+    """gql's requests transport, but an HTTP error keeps its status, headers and body for the retry logic."""
+
+    def _prepare_result(self, response):
+        self.response_headers = response.headers
+        if response.status_code >= 400:
+            raise _HTTPFailure(response.status_code, dict(response.headers), response.text)
+        try:
+            return super()._prepare_result(response)
+        except TransportProtocolError:
+            raise GitHubMalformedResponse(
+                f"HTTP {response.status_code}, body starts with {response.text[:200]!r}"
+            ) from None
+
+
+@dataclass
+class GitHubClient:
+    """Sends named queries (files in queries/) and keeps count of requests and rate-limit points."""
+
+    url: str
+    token: str = field(repr=False)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    random: random.Random = field(default_factory=random.Random, repr=False)
+    requests: int = 0
+    points: int = 0
+    remaining: int | None = None
+    reset_at: datetime | None = None
+    _last_cost: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.token:
+            raise GitHubAuthError(
+                "no GitHub token: set the environment variable GITHUB_TOKEN (or name a Secret block) "
+                "with a token that can read the boards"
+            )
+        self._transport = _Transport(
+            url=self.url,
+            headers={
+                "Authorization": f"bearer {self.token}",
+                "User-Agent": USER_AGENT,
+                "GraphQL-Features": "issue_types",
+            },
+            timeout=self.policy.timeout,
+            retries=0,
+        )
+        self._session = Client(transport=self._transport, fetch_schema_from_transport=False).connect_sync()
+
+    def close(self) -> None:
+        self._session.client.close_sync()
+
+    def query(self, name: str, variables: dict) -> GraphQLResponse:
+        """Run queries/<name>.graphql; retry what can be retried; raise a GitHubError for the rest."""
+        last_problem = ""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            self._wait_for_budget(name)
+            self.requests += 1
+            try:
+                result = self._session.execute(
+                    GraphQLRequest(query_document(name), variable_values=variables), get_execution_result=True
+                )
+                data, errors = result.data, []
+            except TransportQueryError as error:
+                data, errors = error.data, list(error.errors or [])
+            except _HTTPFailure as failure:
+                delay, last_problem = self._after_http_failure(name, failure, attempt)
+                self.sleep(delay)
+                continue
+            except TransportConnectionFailed as error:
+                last_problem = f"connection failed ({str(error)[:160]})"
+                self.sleep(self._backoff(attempt))
+                continue
+            except GitHubMalformedResponse as error:
+                raise GitHubMalformedResponse(f"GitHub's answer to {name} was not GraphQL JSON: {error}") from None
+
+            if any(e.get("type") == "RATE_LIMITED" for e in errors):
+                last_problem = "primary rate limit spent"
+                self.sleep(self._until_reset(name, _header_reset(self._transport.response_headers)))
+                continue
+            self._account(name, data)
+            if data is None or (errors and not any(e.get("path") for e in errors)):
+                raise self._query_error(name, errors)
+            return GraphQLResponse(data=data, errors=errors, cost=self._last_cost.get(name, 1))
+        raise GitHubUnavailable(
+            f"GitHub did not answer {name} after {self.policy.max_attempts} attempts (last: {last_problem}); "
+            "the run can be retried"
+        )
+
+    # -- rate limits ---------------------------------------------------------------------------------------
+
+    def _account(self, name: str, data: dict | None) -> None:
+        rate = (data or {}).get("rateLimit") or {}
+        if "cost" in rate:
+            self.points += rate["cost"]
+            self._last_cost[name] = rate["cost"]
+        if "remaining" in rate:
+            self.remaining = rate["remaining"]
+            self.reset_at = _parse_time(rate["resetAt"])
+
+    def _wait_for_budget(self, name: str) -> None:
+        needed = self._last_cost.get(name, 1)
+        if self.remaining is None or self.remaining >= needed or self.reset_at is None:
+            return
+        self.sleep(self._until_reset(name, self.reset_at))
+        self.remaining = None
+
+    def _until_reset(self, name: str, reset_at: datetime | None) -> float:
+        if reset_at is None:
+            return self.policy.max_delay
+        wait = (reset_at - datetime.now(timezone.utc)).total_seconds() + 1
+        if wait > self.policy.max_rate_limit_wait:
+            raise GitHubRateLimited(
+                f"GitHub's rate limit budget is spent ({self.remaining or 0} points left before {name}); it resets "
+                f"at {reset_at.isoformat()}, later than the {self.policy.max_rate_limit_wait:.0f} s this run may "
+                "wait. Rerun after the reset, or allow a longer wait."
+            )
+        return max(wait, 0.0)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential with full jitter: uniform in [delay/2, delay]."""
+        delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
+        return delay / 2 + self.random.uniform(0, delay / 2)
+
+    def _after_http_failure(self, name: str, failure: _HTTPFailure, attempt: int) -> tuple[float, str]:
+        status, headers = failure.status, {k.lower(): v for k, v in failure.headers.items()}
+        body = failure.body[:200]
+        if status == 401:
+            raise GitHubAuthError(
+                "GitHub rejected the token (401 Bad credentials): check that GITHUB_TOKEN (or the Secret block) "
+                "holds a valid, unexpired token with read access to the boards (classic: read:project and repo)"
+            )
+        if status in (403, 429) and _is_secondary_limit(status, headers, body):
+            if "retry-after" in headers:
+                return _seconds(headers["retry-after"]), f"rate limited (HTTP {status}, Retry-After)"
+            reset = _header_reset(headers)
+            if reset is not None:
+                return self._until_reset(name, reset), f"rate limited (HTTP {status}, x-ratelimit-reset)"
+            return max(60.0, self._backoff(attempt)), f"rate limited (HTTP {status})"
+        if status in (500, 502, 503, 504):
+            return self._backoff(attempt), f"HTTP {status}"
+        if status == 404:
+            raise GitHubNotFound(f"{self.url} answered 404 to {name}: is --github-url the GraphQL endpoint?")
+        raise GitHubError(f"GitHub refused {name} with HTTP {status}: {body!r}")
+
+    @staticmethod
+    def _query_error(name: str, errors: list[dict]) -> GitHubError:
+        messages = "; ".join(e.get("message", "?") for e in errors[:3]) or "no data and no error message"
+        return GitHubQueryError(f"GitHub rejected the query {name}: {messages}")
+
+
+def _is_secondary_limit(status: int, headers: dict, body: str) -> bool:
+    return (
+        status == 429
+        or "retry-after" in headers
+        or headers.get("x-ratelimit-remaining") == "0"
+        or "rate limit" in body.lower()
+    )
+
+
+def _header_reset(headers) -> datetime | None:
+    value = (headers or {}).get("x-ratelimit-reset") or (headers or {}).get("X-RateLimit-Reset")
+    return datetime.fromtimestamp(int(value), timezone.utc) if value and value.isdigit() else None
+
+
+def _seconds(retry_after: str) -> float:
+    """Retry-After is seconds or an HTTP date."""
+    if retry_after.strip().isdigit():
+        return float(retry_after)
+    try:
+        return max(0.0, (parsedate_to_datetime(retry_after) - datetime.now(timezone.utc)).total_seconds())
+    except (TypeError, ValueError):
+        return 60.0
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+__all__ = ["DEFAULT_GITHUB_URL", "GitHubClient", "GitHubError", "GraphQLResponse", "RetryPolicy", "query_names"]

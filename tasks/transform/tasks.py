@@ -1,0 +1,11 @@
+"""Prefect tasks of the transformation stage."""
+
+from prefect import task
+
+from tasks.extract.landing import RunLanding
+from tasks.transform.run_frames import RunFrames, frames_from_landing
+
+
+@task(name="transform-landing", timeout_seconds=1800)
+def transform_landing(landing: RunLanding) -> RunFrames:
+    return frames_from_landing(landing)

@@ -1,0 +1,78 @@
+"""The etl.runs audit: a 'running' row per project when a run starts, 'succeeded' inside the load's own
+transaction, 'failed' (with the error, never a secret) when it does not get there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tasks.config import ProjectSpec
+from tasks.extract.issue_graph import KnownIssue
+from tasks.warehouse.database import connect
+
+
+@dataclass
+class ProjectRunCounts:
+    items_read: int = 0
+    issues_read: int = 0
+    unreadable_items: int = 0
+    versions_opened: int = 0
+    versions_closed: int = 0
+    graphql_requests: int = 0
+    graphql_points: int = 0
+
+
+def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec]) -> None:
+    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+        for spec in specs:
+            cursor.execute(
+                "insert into etl.runs (run_id, project_owner, project_number, as_of, status) "
+                "values ($1::uuid, $2, $3, $4, 'running') on conflict (run_id, project_owner, project_number) do update "
+                "set status = 'running', started_at = clock_timestamp(), finished_at = null, error_message = null",
+                parameters=(run_id, spec.owner, spec.number, as_of),
+            )
+
+
+def finish_runs(cursor, run_id: str, counts: dict[tuple[str, int], ProjectRunCounts]) -> None:
+    """Mark the run's rows succeeded; call inside the load transaction so the two commit together."""
+    for (owner, number), c in counts.items():
+        cursor.execute(
+            "update etl.runs set status = 'succeeded', finished_at = clock_timestamp(), items_read = $4, "
+            "issues_read = $5, unreadable_items = $6, versions_opened = $7, versions_closed = $8, "
+            "graphql_requests = $9, graphql_points = $10 "
+            "where run_id = $1::uuid and lower(project_owner) = lower($2) and project_number = $3",
+            parameters=(run_id, owner, number, c.items_read, c.issues_read, c.unreadable_items, c.versions_opened,
+                        c.versions_closed, c.graphql_requests, c.graphql_points),
+        )
+
+
+def fail_runs(url: str, run_id: str, message: str) -> None:
+    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "update etl.runs set status = 'failed', finished_at = clock_timestamp(), error_message = $2 "
+            "where run_id = $1::uuid and status = 'running'",
+            parameters=(run_id, message[:2000]),
+        )
+
+
+def mark_abandoned_runs(url: str, older_than_hours: float = 6) -> int:
+    """Runs still 'running' long after they started were killed: say so, so no row claims to be in progress."""
+    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "with abandoned as (update etl.runs set status = 'failed', finished_at = clock_timestamp(), "
+            "error_message = 'the run stopped without finishing (killed or lost); its landing can be replayed' "
+            "where status = 'running' and started_at < clock_timestamp() - $1 * interval '1 hour' "
+            "returning 1) select count(*) from abandoned",
+            parameters=(older_than_hours,),
+        )
+        return cursor.fetchone()[0]
+
+
+def known_issues(url: str) -> dict[str, KnownIssue]:
+    """What the warehouse last saw of every issue, to decide what extraction must re-read."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "select issue_id, to_char(last_updated_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+            "coalesce(sub_issues_total, 0), coalesce(sub_issues_completed, 0) from github.issues"
+        )
+        return {row[0]: KnownIssue(row[1], row[2], row[3]) for row in cursor.fetchall()}

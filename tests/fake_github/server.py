@@ -1,0 +1,272 @@
+"""The fake GitHub GraphQL endpoint: as strict as GitHub documents, with faults on demand.
+
+It checks the bearer token, validates every query against the fake's schema (a subset of GitHub's), refuses
+connections without `first`/`last` or with more than 100, charges each query by GitHub's cost formula, answers
+an exhausted budget the way GitHub does (HTTP 200, RATE_LIMITED), and puts `type` on errors as GitHub does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    build_schema,
+    execute,
+    parse,
+    validate,
+)
+from graphql.utilities import value_from_ast_untyped
+
+from tests.fake_github.model import FakeWorld, iso
+from tests.fake_github.resolvers import Resolvers
+
+SCHEMA = build_schema((Path(__file__).parent / "schema.graphql").read_text())
+CONNECTION_FIELDS = {"fields", "items", "fieldValues", "subIssues", "labels", "assignees"}
+MAX_NODES = 500_000
+
+
+@dataclass
+class Fault:
+    """An answer to give instead of the real one, `times` times, to requests of `operation` (or any)."""
+
+    status: int = 502
+    body: str = '{"message": "Server Error"}'
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+    operation: str | None = None
+    delay: float = 0.0  # seconds to wait before answering (for client timeouts)
+    drop_connection: bool = False
+
+
+@dataclass
+class RecordedRequest:
+    operation: str | None
+    variables: dict
+    cost: int
+    headers: dict[str, str]
+
+
+class QueryRejected(Exception):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+
+
+def query_cost(document: DocumentNode, variables: dict) -> tuple[int, int]:
+    """GitHub's formula: (points, nodes). Each connection counts once per parent node it could be asked for."""
+    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    requests = nodes = 0
+    errors = []
+
+    def walk(selection_set, multiplier: int) -> None:
+        nonlocal requests, nodes
+        for selection in selection_set.selections if selection_set else []:
+            if isinstance(selection, FieldNode):
+                args = {a.name.value: value_from_ast_untyped(a.value, variables) for a in selection.arguments or ()}
+                name = selection.name.value
+                child = multiplier
+                if name in CONNECTION_FIELDS:
+                    limit = args.get("first", args.get("last"))
+                    if limit is None:
+                        errors.append({"type": "MISSING_PAGINATION_BOUNDARIES", "message": (
+                            f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
+                        )})
+                        limit = 0
+                    elif limit > 100 or limit < 0:
+                        errors.append({"type": "EXCESSIVE_PAGINATION", "message": (
+                            f"Requesting {limit} records on the `{name}` connection exceeds the `first` limit of "
+                            "100 records."
+                        )})
+                    requests += multiplier
+                    nodes += multiplier * limit
+                    child = multiplier * max(limit, 1)
+                elif name == "nodes" and "ids" in args:
+                    child = multiplier * max(len(args["ids"] or []), 1)
+                walk(selection.selection_set, child)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set, multiplier)
+            elif isinstance(selection, FragmentSpreadNode):
+                walk(fragments[selection.name.value].selection_set, multiplier)
+
+    walk(operation.selection_set, 1)
+    if nodes > MAX_NODES:
+        errors.append({"type": "MAX_NODE_LIMIT_EXCEEDED", "message": f"This query requests {nodes} nodes."})
+    if errors:
+        raise QueryRejected(errors)
+    return max(1, math.floor(requests / 100 + 0.5)), nodes
+
+
+class FakeGitHub:
+    """The world plus the API in front of it: token, rate budget, faults, request log."""
+
+    def __init__(self, world: FakeWorld | None = None, token: str = "fake-token", rate_limit: int = 5000):
+        self.world = world or FakeWorld()
+        self.token = token
+        self.rate_limit = rate_limit
+        self.remaining = rate_limit
+        self.reset_at = time.time() + 3600
+        self.faults: list[Fault] = []
+        self.requests: list[RecordedRequest] = []
+        self.lock = threading.RLock()
+
+    # -- test controls -------------------------------------------------------------------------------------
+    def inject(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def set_budget(self, remaining: int, reset_in: float) -> None:
+        with self.lock:
+            self.remaining, self.reset_at = remaining, time.time() + reset_in
+
+    @property
+    def points_spent(self) -> int:
+        return sum(r.cost for r in self.requests)
+
+    # -- answering -----------------------------------------------------------------------------------------
+    def take_fault(self, operation: str | None) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.operation in (None, operation) and fault.times > 0:
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self.faults.remove(fault)
+                    return fault
+        return None
+
+    def rate_headers(self) -> dict[str, str]:
+        return {
+            "x-ratelimit-limit": str(self.rate_limit),
+            "x-ratelimit-remaining": str(self.remaining),
+            "x-ratelimit-used": str(self.rate_limit - self.remaining),
+            "x-ratelimit-reset": str(int(self.reset_at)),
+            "x-ratelimit-resource": "graphql",
+        }
+
+    def answer(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], str]:
+        """(status, headers, body) for one POST."""
+        authorization = headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() not in ("bearer", "token") or token != self.token:
+            return 401, {}, json.dumps({"message": "Bad credentials", "documentation_url":
+                                        "https://docs.github.com/graphql", "status": "401"})
+        try:
+            payload = json.loads(body)
+            document = parse(payload["query"])
+        except (ValueError, KeyError, TypeError):
+            return 400, {}, json.dumps({"message": "Problems parsing JSON"})
+        except GraphQLError as error:
+            return 200, {}, json.dumps({"errors": [{"message": f"Parse error: {error.message}"}]})
+        variables = payload.get("variables") or {}
+        operation = payload.get("operationName") or next(
+            (d.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.name), None
+        )
+        with self.lock:
+            if time.time() >= self.reset_at:
+                self.remaining, self.reset_at = self.rate_limit, time.time() + 3600
+            problems = validate(SCHEMA, document)
+            if problems:
+                return 200, {}, json.dumps({"errors": [
+                    {"message": p.message, "extensions": {"code": "undefinedField"}} for p in problems]})
+            try:
+                cost, node_count = query_cost(document, variables)
+            except QueryRejected as rejected:
+                return 200, {}, json.dumps({"errors": rejected.errors})
+            if cost > self.remaining:
+                headers = {**self.rate_headers(), "x-ratelimit-remaining": "0"}
+                return 200, headers, json.dumps({"errors": [{"type": "RATE_LIMITED", "code": "graphql_rate_limit",
+                                                             "message": "API rate limit exceeded for user ID 1."}]})
+            self.remaining -= cost
+            self.requests.append(RecordedRequest(operation, variables, cost, headers))
+            rate = {"cost": cost, "limit": self.rate_limit, "remaining": self.remaining, "used":
+                    self.rate_limit - self.remaining, "nodeCount": node_count,
+                    "resetAt": iso(datetime.fromtimestamp(self.reset_at, timezone.utc))}
+            resolvers = Resolvers(self.world, rate)
+            result = execute(SCHEMA, document, variable_values=variables, operation_name=operation,
+                             field_resolver=resolvers.field, type_resolver=resolvers.type_of)
+        response: dict = {"data": result.data}
+        if result.errors:
+            response["errors"] = [github_shaped(error) for error in result.errors]
+        return 200, self.rate_headers(), json.dumps(response)
+
+
+def github_shaped(error: GraphQLError) -> dict:
+    shaped = error.formatted
+    extensions = shaped.pop("extensions", None) or {}
+    if "type" in extensions:
+        shaped["type"] = extensions["type"]
+    return shaped
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGitHub
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        if self.path not in ("/graphql", "/api/graphql"):
+            return self._send(404, {}, json.dumps({"message": "Not Found"}))
+        body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            operation = json.loads(body).get("operationName")
+        except ValueError:
+            operation = None
+        fault = self.fake.take_fault(operation)
+        if fault is not None:
+            time.sleep(fault.delay)
+            if fault.drop_connection:
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return None
+            return self._send(fault.status, fault.headers, fault.body)
+        try:
+            answer = self.fake.answer(headers, body)
+        except Exception as error:  # a bug in the fake: say so loudly rather than hang up
+            answer = (500, {}, json.dumps({"message": f"fake GitHub crashed: {error!r}"}))
+            traceback.print_exc()
+        return self._send(*answer)
+
+    def _send(self, status: int, headers: dict[str, str], body: str):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json; charset=utf-8")
+        self.send_header("content-length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+
+class RunningFake:
+    """A FakeGitHub served on 127.0.0.1 in a background thread; use as a context manager."""
+
+    def __init__(self, fake: FakeGitHub, port: int = 0):
+        handler = type("Handler", (_Handler,), {"fake": fake})
+        self.fake = fake
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/graphql"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "RunningFake":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
