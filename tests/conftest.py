@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 import flows  # noqa: F401  (quiet, offline Prefect defaults before Prefect is imported)
-from tasks.warehouse.database import connect, ensure_database, with_database
+from tasks.warehouse.database import connect, drop_database, ensure_database, with_database
 from tasks.warehouse.migrate import migrate
 
 _database_numbers = itertools.count()
@@ -68,11 +68,6 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    with connect(admin_url, autocommit=True) as connection, connection.cursor() as cursor:
-        cursor.execute(f'drop database if exists "{name}" with (force)')
 
 
 def query(url: str, sql: str, parameters: tuple = ()) -> list[tuple]:

@@ -97,3 +97,9 @@ def ensure_database(admin_url: str, database: str, template: str | None = None) 
             cursor.execute("select 1 from pg_database where datname = $1", parameters=(database,))
             if cursor.fetchone() is None:
                 cursor.execute(f'create database "{database}"' + (f' template "{template}"' if template else ""))
+
+
+def drop_database(admin_url: str, database: str) -> None:
+    """Drop `database` (disconnecting its sessions) if it exists."""
+    with connect(admin_url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute(f'drop database if exists "{database}" with (force)')
