@@ -71,7 +71,7 @@ def delivery(
         known = read_known_issues(warehouse)
         extraction = extract_boards(github_graphql_url, run_landing, settings.projects, known)
         frames = transform_landing(run_landing)
-        result = load_history(warehouse, frames, as_of, run_id, extraction)
+        result = load_history(warehouse, frames, as_of, run_id, extraction, settings.report_timezone)
     except BaseException as error:
         fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
         raise

@@ -43,7 +43,7 @@ class PipelineRun:
 
 
 def run_pipeline(database_url: str, github_url: str, specs: list[ProjectSpec], as_of: datetime,
-                 landing_root: Path, token: str = TOKEN) -> PipelineRun:
+                 landing_root: Path, token: str = TOKEN, report_timezone: str = "UTC") -> PipelineRun:
     """Extract, transform and load once, recording etl.runs as the flow does."""
     run_id = str(uuid.uuid4())
     landing = start_run_landing(landing_root, as_of, run_id, {
@@ -52,7 +52,7 @@ def run_pipeline(database_url: str, github_url: str, specs: list[ProjectSpec], a
     try:
         extraction = extract(github_url, token, landing, specs, known_issues(database_url), FAST)
         frames = frames_from_landing(landing)
-        load = load_and_record(database_url, frames, as_of, run_id, extraction)
+        load = load_and_record(database_url, frames, as_of, run_id, extraction, report_timezone)
     except BaseException as error:
         fail_runs(database_url, run_id, f"{type(error).__name__}: {error}")
         raise

@@ -49,7 +49,8 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
             cursor.adbc_ingest(table, frame.to_arrow(), mode="append", temporary=True)
 
 
-def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, allow_same_as_of: bool = True) -> LoadResult:
+def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",
+             ) -> LoadResult:
     """Merge one run's frames into the history, observed at `as_of`. Does not commit."""
     result = LoadResult()
     started = time.perf_counter()
@@ -70,6 +71,7 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, al
         cursor.execute(sql_file("upsert_issues"), parameters=(as_of,))
         result.issue_versions_closed = _scalar(cursor, sql_file("close_issue_versions"), as_of)
         result.issue_versions_opened = _scalar(cursor, sql_file("open_issue_versions"), as_of)
+        cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
     result.merge_seconds = time.perf_counter() - started - result.ingest_seconds
     if latest is not None and as_of == latest and result.versions_written:
         raise HistoryConflict(

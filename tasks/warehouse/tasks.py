@@ -77,11 +77,11 @@ def run_counts(frames: RunFrames, load: LoadResult, extraction: ExtractionReport
 
 
 def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
-                    extraction: ExtractionReport | None) -> LoadResult:
+                    extraction: ExtractionReport | None, report_timezone: str = "UTC") -> LoadResult:
     """Load one run and mark it succeeded, in one transaction."""
     with connect(url) as connection:
         try:
-            result = load_run(connection, frames, as_of)
+            result = load_run(connection, frames, as_of, report_timezone)
             counts = run_counts(frames, result, extraction)
             with connection.cursor() as cursor:
                 finish_runs(cursor, run_id, counts)
@@ -94,5 +94,5 @@ def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
 
 @task(name="load-history", timeout_seconds=1800)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-                 extraction: ExtractionReport | None) -> LoadResult:
-    return load_and_record(warehouse.url, frames, as_of, run_id, extraction)
+                 extraction: ExtractionReport | None, report_timezone: str = "UTC") -> LoadResult:
+    return load_and_record(warehouse.url, frames, as_of, run_id, extraction, report_timezone)
