@@ -23,10 +23,9 @@ from flows.cli import (
     run_settings_from_args,
 )
 from tasks.config import ProjectSpec, RunSettings
-from tasks.extract.landing import start_run_landing
+from tasks.extract.landing import default_landing_root, start_run_landing
 from tasks.extract.tasks import extract_boards, github_url
 from tasks.transform.tasks import transform_landing
-from tasks.warehouse.database import data_home
 from tasks.warehouse.runs import fail_runs, mark_abandoned_runs, start_runs
 from tasks.warehouse.tasks import load_history, prepare_warehouse, read_known_issues
 
@@ -61,7 +60,7 @@ def delivery(
     warehouse = prepare_warehouse()
     mark_abandoned_runs(warehouse.url)
     run_landing = start_run_landing(
-        Path(landing) if landing else data_home() / "landing", as_of, run_id,
+        Path(landing) if landing else default_landing_root(), as_of, run_id,
         {"run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
          "report_timezone": settings.report_timezone,
          "projects": [spec.model_dump() for spec in settings.projects]},
@@ -71,7 +70,7 @@ def delivery(
         known = read_known_issues(warehouse)
         extraction = extract_boards(github_graphql_url, run_landing, settings.projects, known)
         frames = transform_landing(run_landing)
-        result = load_history(warehouse, frames, as_of, run_id, extraction, settings.report_timezone)
+        result = load_history(warehouse, frames, as_of, run_id, extraction.spend(), settings.report_timezone)
     except BaseException as error:
         fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
         raise

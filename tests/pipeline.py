@@ -52,7 +52,7 @@ def run_pipeline(database_url: str, github_url: str, specs: list[ProjectSpec], a
     try:
         extraction = extract(github_url, token, landing, specs, known_issues(database_url), FAST)
         frames = frames_from_landing(landing)
-        load = load_and_record(database_url, frames, as_of, run_id, extraction, report_timezone)
+        load = load_and_record(database_url, frames, as_of, run_id, extraction.spend(), report_timezone)
     except BaseException as error:
         fail_runs(database_url, run_id, f"{type(error).__name__}: {error}")
         raise

@@ -5,6 +5,7 @@ Layout (one folder per run, one per board):
     <root>/<as_of>_<run id>/manifest.json            what the run was asked to do, and when
     <root>/<as_of>_<run id>/<owner>/<number>/project.json, items-0001.json, ...
     <root>/<as_of>_<run id>/issues/issues-0001.json, sub-issues-0001.json, details-0001.json
+    <root>/<as_of>_<run id>/complete.json             written last: every page is there (and what it cost)
 
 A failed run keeps what it read; replaying a run reads exactly these files.
 """
@@ -20,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 MANIFEST = "manifest.json"
+COMPLETE = "complete.json"  # written when every page of the run has landed
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,17 @@ class RunLanding:
 
     def manifest(self) -> dict:
         return self.read(MANIFEST)
+
+    @property
+    def is_complete(self) -> bool:
+        return (self.folder / COMPLETE).exists()
+
+
+def default_landing_root() -> Path:
+    """landing/ beside the embedded warehouse's data."""
+    from tasks.warehouse.database import data_home
+
+    return data_home() / "landing"
 
 
 def board_folder(owner: str, number: int) -> str:

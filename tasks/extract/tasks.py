@@ -11,7 +11,7 @@ from tasks.config import ProjectSpec
 from tasks.extract.board import BoardRead, read_board
 from tasks.extract.client import DEFAULT_GITHUB_URL, GitHubClient, RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead, KnownIssue, complete_issue_graph
-from tasks.extract.landing import RunLanding
+from tasks.extract.landing import COMPLETE, RunLanding
 
 
 @dataclass
@@ -26,6 +26,14 @@ class ExtractionReport:
     @property
     def points(self) -> int:
         return sum(b.points for b in self.boards) + (self.issue_graph.points if self.issue_graph else 0)
+
+    def spend(self) -> dict:
+        """GitHub requests and points by board (project id), the issue graph's under "issue_graph"; landed
+        with the run so that a replay can record them too."""
+        spend = {b.project_id: {"requests": b.requests, "points": b.points} for b in self.boards}
+        graph = self.issue_graph
+        spend["issue_graph"] = {"requests": graph.requests if graph else 0, "points": graph.points if graph else 0}
+        return spend
 
 
 def github_url(configured: str | None = None) -> str:
@@ -49,6 +57,7 @@ def extract(url: str, token: str, landing: RunLanding, specs: list[ProjectSpec],
             report.boards.append(board)
             board_issues.update(board.issues or {})
         report.issue_graph = complete_issue_graph(client, landing, board_issues, known)
+        landing.write(COMPLETE, {"spend": report.spend()})
         return report
     finally:
         client.close()

@@ -9,7 +9,6 @@ from datetime import datetime
 from prefect import task
 
 from tasks.extract.issue_graph import KnownIssue
-from tasks.extract.tasks import ExtractionReport
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
 from tasks.warehouse.load import LoadResult, load_run
@@ -47,8 +46,7 @@ def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
     return known_issues(warehouse.url)
 
 
-def run_counts(frames: RunFrames, load: LoadResult, extraction: ExtractionReport | None,
-               ) -> dict[tuple[str, int], ProjectRunCounts]:
+def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[tuple[str, int], ProjectRunCounts]:
     """Per-board figures for etl.runs. Work shared by all boards (the issue graph, issue versions) is
     counted on the first board, so the rows of a run add up to the run."""
     counts = {}
@@ -62,27 +60,26 @@ def run_counts(frames: RunFrames, load: LoadResult, extraction: ExtractionReport
             versions_opened=load.item_versions_opened.get(project_id, 0),
             versions_closed=load.item_versions_closed.get(project_id, 0),
         )
-        if extraction is not None:
-            read = next(b for b in extraction.boards if b.project_id == project_id)
-            c.graphql_requests, c.graphql_points = read.requests, read.points
+        if spend and project_id in spend:
+            c.graphql_requests, c.graphql_points = spend[project_id]["requests"], spend[project_id]["points"]
         if position == 0:
             c.issues_read = frames.issues.height
             c.versions_opened += load.issue_versions_opened
             c.versions_closed += load.issue_versions_closed
-            if extraction is not None and extraction.issue_graph is not None:
-                c.graphql_requests += extraction.issue_graph.requests
-                c.graphql_points += extraction.issue_graph.points
+            if spend and "issue_graph" in spend:
+                c.graphql_requests += spend["issue_graph"]["requests"]
+                c.graphql_points += spend["issue_graph"]["points"]
         counts[(board["owner_login"], board["project_number"])] = c
     return counts
 
 
 def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
-                    extraction: ExtractionReport | None, report_timezone: str = "UTC") -> LoadResult:
+                    spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
     """Load one run and mark it succeeded, in one transaction."""
     with connect(url) as connection:
         try:
             result = load_run(connection, frames, as_of, report_timezone)
-            counts = run_counts(frames, result, extraction)
+            counts = run_counts(frames, result, spend)
             with connection.cursor() as cursor:
                 finish_runs(cursor, run_id, counts)
             connection.commit()
@@ -94,5 +91,5 @@ def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
 
 @task(name="load-history", timeout_seconds=1800)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-                 extraction: ExtractionReport | None, report_timezone: str = "UTC") -> LoadResult:
-    return load_and_record(warehouse.url, frames, as_of, run_id, extraction, report_timezone)
+                 spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
+    return load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone)

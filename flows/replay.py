@@ -1,0 +1,96 @@
+"""Replay: rebuild the warehouse history from the raw landing zone, run by run in as-of order.
+
+The backfill the old system never had: point it at an empty warehouse and every landed run is transformed and
+loaded again exactly as it was the first time, so the metrics come out the same. Runs already recorded as
+succeeded in the target warehouse are skipped, so a replay can be rerun safely; runs whose extraction never
+finished (no complete.json) are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from flows.cli import Formatter, add_warehouse_options, export_database_url
+from tasks.config import ProjectSpec
+from tasks.extract.landing import COMPLETE, default_landing_root, landed_runs
+from tasks.transform.run_frames import frames_from_landing
+from tasks.warehouse.database import connect
+from tasks.warehouse.runs import fail_runs, start_runs
+from tasks.warehouse.tasks import load_and_record, prepare_warehouse
+
+
+def succeeded_run_ids(url: str) -> set[str]:
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("select distinct run_id::text from etl.runs where status = 'succeeded'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@flow(name="replay")
+def replay(landing: str | None = None) -> dict:
+    """Load every complete landed run under `landing` that the warehouse has not loaded yet, oldest first."""
+    logger = get_run_logger()
+    warehouse = prepare_warehouse()
+    root = Path(landing) if landing else default_landing_root()
+    done = succeeded_run_ids(warehouse.url)
+    replayed, skipped, incomplete, versions = [], [], [], 0
+    for run in landed_runs(root):
+        manifest = run.manifest()
+        run_id = manifest["run_id"]
+        if run_id in done:
+            skipped.append(run_id)
+            continue
+        if not run.is_complete:
+            incomplete.append(run.folder.name)
+            logger.warning("skipping %s: its extraction never finished (no %s)", run.folder.name, COMPLETE)
+            continue
+        as_of = datetime.fromisoformat(manifest["as_of"])
+        specs = [ProjectSpec.model_validate(p) for p in manifest["projects"]]
+        start_runs(warehouse.url, run_id, as_of, specs)
+        try:
+            frames = frames_from_landing(run)
+            result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
+                                     manifest.get("report_timezone", "UTC"))
+        except BaseException as error:
+            fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
+            raise
+        versions += result.versions_written
+        replayed.append(run_id)
+        logger.info("replayed %s (as of %s): %d versions written", run.folder.name, as_of.isoformat(),
+                    result.versions_written)
+    return {"warehouse": warehouse.description, "landing": str(root), "replayed": len(replayed),
+            "already_loaded": len(skipped), "incomplete": incomplete, "versions_written": versions}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.replay",
+        description="Rebuild warehouse history from the raw landing zone, run by run in as-of order. Runs the "
+        "warehouse already holds are skipped; runs whose extraction never finished are reported and skipped.",
+        formatter_class=Formatter,
+    )
+    add_warehouse_options(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tasks.errors import run_cli
+
+    args = build_parser().parse_args(argv)
+
+    def run() -> None:
+        export_database_url(args.database_url)
+        summary = replay(landing=args.landing)
+        print(f"replayed {summary['replayed']} runs from {summary['landing']} into {summary['warehouse']} "
+              f"({summary['already_loaded']} already loaded, {len(summary['incomplete'])} incomplete skipped); "
+              f"{summary['versions_written']} versions written")
+
+    return run_cli(run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

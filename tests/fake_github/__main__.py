@@ -1,0 +1,34 @@
+"""`python -m tests.fake_github --items 50000 --port 8000`: serve a generated board until interrupted."""
+
+import argparse
+import time
+
+from tests.fake_github.generate import generate_board
+from tests.fake_github.model import FakeWorld
+from tests.fake_github.server import FakeGitHub, RunningFake
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.fake_github",
+                                     description="A fake GitHub GraphQL API serving one generated sprint board.")
+    parser.add_argument("--items", type=int, default=5_000, help="items on the board (up to 50,000)")
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    parser.add_argument("--owner", default="bench", help="organization login (default bench)")
+    parser.add_argument("--number", type=int, default=1, help="board number (default 1)")
+    parser.add_argument("--token", default="fake-token", help="the bearer token it accepts (default fake-token)")
+    args = parser.parse_args()
+    world = FakeWorld()
+    generate_board(world, args.owner, args.number, args.items)
+    with RunningFake(FakeGitHub(world, token=args.token), port=args.port) as running:
+        print(f"fake GitHub serving {args.owner}/{args.number} ({args.items} items) at {running.url}")
+        print(f"try: GITHUB_TOKEN={args.token} python -m flows.delivery --owner {args.owner} "
+              f"--project {args.number} --github-url {running.url}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

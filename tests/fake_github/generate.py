@@ -1,0 +1,59 @@
+"""Generated boards for benchmarks and manual trials: up to GitHub's 50,000 items per board."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from tests.fake_github.model import FakeWorld, Issue, Project
+
+GITHUB_ITEM_LIMIT = 50_000
+
+
+def generate_board(world: FakeWorld, owner: str = "bench", number: int = 1, items: int = 5_000,
+                   seed: int = 7, sprint_start: date | None = None) -> tuple[Project, list[Issue]]:
+    """A sprint board with `items` items: issues (with points, statuses and sprints, grouped under epics and
+    deliverables that are on no board), plus a few pull requests and drafts."""
+    if not 0 < items <= GITHUB_ITEM_LIMIT:
+        raise ValueError(f"a board holds 1 to {GITHUB_ITEM_LIMIT} items (GitHub's limit), not {items}")
+    rng = random.Random(seed)
+    org = world.owners.get(owner.lower()) or world.add_owner(owner)
+    start = sprint_start or world.now.date() - timedelta(days=28)
+    board = world.add_project(org, number, f"Generated board ({items} items)", sprint_start=start)
+    sprints = [i.title for i in board.field_named("Sprint").iterations]
+    deliverables = [world.add_issue(f"{owner}/roadmap", f"Deliverable {n}") for n in range(max(1, items // 1000))]
+    epics = [world.add_issue(f"{owner}/app", f"Epic {n}", parent=rng.choice(deliverables))
+             for n in range(max(1, items // 100))]
+    issues = []
+    for n in range(items):
+        roll = rng.random()
+        if roll < 0.02:
+            world.add_item(board, world.add_pull_request(f"{owner}/app", f"PR {n}"), {"Status": "In Review"})
+            continue
+        if roll < 0.03:
+            world.add_item(board, world.add_draft(f"Draft {n}"), {"Status": "Todo"})
+            continue
+        issue = world.add_issue(f"{owner}/app", f"Work item {n}", parent=rng.choice(epics) if rng.random() < 0.8
+                                else None, labels=rng.sample(["bug", "ux", "api", "tech-debt"], k=rng.randint(0, 2)))
+        status = rng.choice(["Todo", "In Progress", "In Review", "Done"])
+        world.add_item(board, issue, {"Status": status, "Sprint": rng.choice(sprints),
+                                      "Points": rng.choice([None, 1, 2, 3, 5, 8])})
+        if status == "Done":
+            world.close(issue)
+        issues.append(issue)
+    return board, issues
+
+
+def change_some(world: FakeWorld, board: Project, issues: list[Issue], share: float = 0.02, seed: int = 11) -> int:
+    """A day's work: `share` of the issues change (closed, re-estimated or moved). Returns how many changed."""
+    rng = random.Random(seed)
+    changed = rng.sample(issues, k=max(1, int(len(issues) * share)))
+    for issue in changed:
+        roll = rng.random()
+        if roll < 0.5 and issue.state == "OPEN":
+            world.close(issue)
+        elif roll < 0.8:
+            world.set_value(board, issue, "Points", rng.choice([1, 2, 3, 5, 8, 13]))
+        else:
+            world.set_value(board, issue, "Status", rng.choice(["Todo", "In Progress", "In Review"]))
+    return len(changed)
