@@ -3,7 +3,7 @@
 import argparse
 import time
 
-from tests.fake_github.generate import generate_board
+from tests.fake_github.generate import change_some, generate_board
 from tests.fake_github.model import FakeWorld
 from tests.fake_github.server import FakeGitHub, RunningFake
 
@@ -16,10 +16,15 @@ def main() -> None:
     parser.add_argument("--owner", default="bench", help="organization login (default bench)")
     parser.add_argument("--number", type=int, default=1, help="board number (default 1)")
     parser.add_argument("--token", default="fake-token", help="the bearer token it accepts (default fake-token)")
+    parser.add_argument("--rate-limit", type=int, default=5000, help="points per hour (default 5000, GitHub's)")
     args = parser.parse_args()
     world = FakeWorld()
-    generate_board(world, args.owner, args.number, args.items)
-    with RunningFake(FakeGitHub(world, token=args.token), port=args.port) as running:
+    board, issues = generate_board(world, args.owner, args.number, args.items)
+    fake = FakeGitHub(world, token=args.token, rate_limit=args.rate_limit)
+    fake.controls["change"] = lambda body: {"changed": change_some(world, board, issues, body.get("share", 0.02),
+                                                                   body.get("seed", 11))}
+    fake.controls["spent"] = lambda body: {"points": fake.points_spent, "requests": len(fake.requests)}
+    with RunningFake(fake, port=args.port) as running:
         print(f"fake GitHub serving {args.owner}/{args.number} ({args.items} items) at {running.url}")
         print(f"try: GITHUB_TOKEN={args.token} python -m flows.delivery --owner {args.owner} "
               f"--project {args.number} --github-url {running.url}")

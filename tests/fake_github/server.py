@@ -12,6 +12,7 @@ import math
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -122,6 +123,9 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []
         self.lock = threading.RLock()
+        # POST /_control/<name> with a JSON body calls controls[name](body) (for benchmarks driving a
+        # fake in another process, e.g. "change" to play a day of work).
+        self.controls: dict[str, Callable[[dict], dict]] = {}
 
     # -- test controls -------------------------------------------------------------------------------------
     def inject(self, fault: Fault) -> None:
@@ -215,6 +219,10 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeGitHub
 
     def do_POST(self):  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/_control/") and self.path[10:] in self.fake.controls:
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
+            with self.fake.lock:
+                return self._send(200, {}, json.dumps(self.fake.controls[self.path[10:]](body)))
         if self.path not in ("/graphql", "/api/graphql"):
             return self._send(404, {}, json.dumps({"message": "Not Found"}))
         body = self.rfile.read(int(self.headers.get("content-length") or 0))

