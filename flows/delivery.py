@@ -1,4 +1,4 @@
-"""The main flow: read the configured boards, land the raw pages, load the history.
+"""The main flow: read the configured boards, land the raw pages, load the history, report.
 
 Run it locally with `python -m flows.delivery --help`; Prefect deployments call `delivery` directly.
 """
@@ -9,9 +9,9 @@ import argparse
 import sys
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
 from flows.cli import (
@@ -22,12 +22,15 @@ from flows.cli import (
     parse_as_of,
     run_settings_from_args,
 )
+from flows.limits import ensure_github_limit
+from tasks.blocks import landing_store
 from tasks.config import ProjectSpec, RunSettings
-from tasks.extract.landing import default_landing_root, start_run_landing
-from tasks.extract.tasks import extract_boards, github_url
+from tasks.extract.landing import start_run_landing
+from tasks.extract.tasks import ExtractionReport, extract_board, extract_issue_graph, github_url, mark_complete
+from tasks.summary import board_rows, summary_markdown
 from tasks.transform.tasks import transform_landing
 from tasks.warehouse.runs import fail_runs, mark_abandoned_runs, start_runs
-from tasks.warehouse.tasks import load_history, prepare_warehouse, read_known_issues
+from tasks.warehouse.tasks import load_history, prepare_warehouse, read_data_quality, read_known_issues
 
 
 def current_run_id() -> str:
@@ -42,6 +45,9 @@ def delivery(
     as_of: datetime | None = None,
     landing: str | None = None,
     github_graphql_url: str | None = None,
+    github_token_block: str | None = None,
+    warehouse_block: str | None = None,
+    landing_block: str | None = None,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -52,46 +58,54 @@ def delivery(
         as_of: observation time recorded for this run (default: now); for backfills and tests.
         landing: folder for the raw pages (default: landing/ beside the embedded warehouse).
         github_graphql_url: GraphQL endpoint (default: env GITHUB_GRAPHQL_URL, else api.github.com).
+        github_token_block: name of a Secret block with the GitHub token (default: env GITHUB_TOKEN).
+        warehouse_block: name of a SqlAlchemyConnector block for the warehouse (default: env DATABASE_URL,
+            else the embedded Postgres).
+        landing_block: name of an S3Bucket block for the raw pages (default: the `landing` folder).
     """
     logger = get_run_logger()
     settings = RunSettings(projects=projects, report_timezone=report_timezone)
     as_of = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
     run_id = current_run_id()
-    warehouse = prepare_warehouse()
+    ensure_github_limit()
+    warehouse = prepare_warehouse(warehouse_block)
     mark_abandoned_runs(warehouse.url)
-    run_landing = start_run_landing(
-        Path(landing) if landing else default_landing_root(), as_of, run_id,
-        {"run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
-         "report_timezone": settings.report_timezone,
-         "projects": [spec.model_dump() for spec in settings.projects]},
-    )
+    run_landing = start_run_landing(landing_store(landing, landing_block), as_of, run_id, {
+        "run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
+        "report_timezone": settings.report_timezone, "projects": [spec.model_dump() for spec in settings.projects]})
     start_runs(warehouse.url, run_id, as_of, settings.projects)
     try:
         known = read_known_issues(warehouse)
-        extraction = extract_boards(github_graphql_url, run_landing, settings.projects, known)
+        futures = [extract_board.submit(github_graphql_url, github_token_block, run_landing, spec)
+                   for spec in settings.projects]
+        extraction = ExtractionReport(boards=[future.result() for future in futures])
+        extraction.issue_graph = extract_issue_graph(github_graphql_url, github_token_block, run_landing,
+                                                     extraction.boards, known)
+        mark_complete(run_landing, extraction)
         frames = transform_landing(run_landing)
         result = load_history(warehouse, frames, as_of, run_id, extraction.spend(), settings.report_timezone)
     except BaseException as error:
         fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
         raise
+    checks = read_data_quality(warehouse)
     summary = {
         "run_id": run_id,
         "as_of": as_of.isoformat(),
         "warehouse": warehouse.description,
-        "landing": str(run_landing.folder),
-        "boards": [
-            {"board": b.spec.label, "title": b.title, "items": b.items, "unreadable_items": b.unreadable_items,
-             "graphql_requests": b.requests, "graphql_points": b.points}
-            for b in extraction.boards
-        ],
+        "landing": run_landing.location,
+        "boards": board_rows(extraction, result, checks),
         "issues_observed": frames.issues.height,
         "issues_detailed": extraction.issue_graph.detailed,
+        "issue_versions_written": result.issue_versions_opened + result.issue_versions_closed,
         "graphql_requests": extraction.requests,
         "graphql_points": extraction.points,
         "versions_written": result.versions_written,
     }
+    create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
+                             description="What each board gave, what it cost, and the data-quality checks")
+    create_table_artifact(summary["boards"], key="delivery-boards", description="One row per board of this run")
     logger.info(
-        "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GraphQL requests (%d points)",
+        "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GitHub requests (%d points)",
         run_id, summary["as_of"], len(extraction.boards), sum(b.items for b in extraction.boards),
         summary["issues_observed"], result.versions_written, extraction.requests, extraction.points,
     )
@@ -131,8 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 def print_summary(summary: dict) -> None:
     print(f"\nrun {summary['run_id']} as of {summary['as_of']}")
     for board in summary["boards"]:
-        print(f"  {board['board']:<24} {board['title'][:32]:<32} {board['items']:>6} items"
-              f"  {board['unreadable_items']:>3} unreadable  {board['graphql_points']:>4} points")
+        print(f"  {board['board']:<20} {board['title'][:28]:<28} {board['items']:>6} items  "
+              f"{board['unreadable_items']:>3} unreadable  {board['versions_changed']:>5} versions  "
+              f"{board['graphql_points']:>4} points  {board['data_quality']}")
     print(f"  issues observed: {summary['issues_observed']} (details re-read: {summary['issues_detailed']})")
     print(f"  versions written: {summary['versions_written']}")
     print(f"  GitHub: {summary['graphql_requests']} requests, {summary['graphql_points']} rate-limit points")

@@ -5,23 +5,30 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from flows.cli import Formatter
-from tasks.extract.landing import default_landing_root, prune_landings
+from tasks.blocks import landing_store
+from tasks.extract.landing import prune_landings
 
 
 @flow(name="prune-landings")
-def prune(landing: str | None = None, retention_days: int = 90) -> list[str]:
-    """Delete landed runs observed more than `retention_days` days ago; return their folder names."""
+def prune(landing: str | None = None, retention_days: int = 90, landing_block: str | None = None) -> list[str]:
+    """Delete landed runs observed more than `retention_days` days ago; return their folder names.
+
+    Args:
+        landing: landing folder (default: landing/ beside the embedded warehouse).
+        retention_days: keep landings observed within this many days.
+        landing_block: name of an S3Bucket block holding the landing zone instead.
+    """
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")
-    root = Path(landing) if landing else default_landing_root()
+    root = landing_store(landing, landing_block)
     cutoff = datetime.now(timezone.utc) - timedelta(days=retention_days)
-    deleted = [path.name for path in prune_landings(root, cutoff)]
-    get_run_logger().info("pruned %d landed runs observed before %s from %s", len(deleted), cutoff.isoformat(), root)
+    deleted = prune_landings(root, cutoff)
+    get_run_logger().info("pruned %d landed runs observed before %s from %s", len(deleted), cutoff.isoformat(),
+                               root.describe())
     return deleted
 
 

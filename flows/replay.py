@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from flows.cli import Formatter, add_warehouse_options, export_database_url
 from tasks.config import ProjectSpec
-from tasks.extract.landing import COMPLETE, default_landing_root, landed_runs
+from tasks.blocks import landing_store
+from tasks.extract.landing import COMPLETE, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
 from tasks.warehouse.runs import fail_runs, start_runs
@@ -31,11 +31,17 @@ def succeeded_run_ids(url: str) -> set[str]:
 
 
 @flow(name="replay")
-def replay(landing: str | None = None) -> dict:
-    """Load every complete landed run under `landing` that the warehouse has not loaded yet, oldest first."""
+def replay(landing: str | None = None, landing_block: str | None = None, warehouse_block: str | None = None) -> dict:
+    """Load every complete landed run that the warehouse has not loaded yet, oldest first.
+
+    Args:
+        landing: landing folder (default: landing/ beside the embedded warehouse).
+        landing_block: name of an S3Bucket block holding the landing zone instead.
+        warehouse_block: name of a SqlAlchemyConnector block (default: env DATABASE_URL, else embedded).
+    """
     logger = get_run_logger()
-    warehouse = prepare_warehouse()
-    root = Path(landing) if landing else default_landing_root()
+    warehouse = prepare_warehouse(warehouse_block)
+    root = landing_store(landing, landing_block)
     done = succeeded_run_ids(warehouse.url)
     replayed, skipped, incomplete, versions = [], [], [], 0
     for run in landed_runs(root):
@@ -45,8 +51,8 @@ def replay(landing: str | None = None) -> dict:
             skipped.append(run_id)
             continue
         if not run.is_complete:
-            incomplete.append(run.folder.name)
-            logger.warning("skipping %s: its extraction never finished (no %s)", run.folder.name, COMPLETE)
+            incomplete.append(run.name)
+            logger.warning("skipping %s: its extraction never finished (no %s)", run.name, COMPLETE)
             continue
         as_of = datetime.fromisoformat(manifest["as_of"])
         specs = [ProjectSpec.model_validate(p) for p in manifest["projects"]]
@@ -60,9 +66,9 @@ def replay(landing: str | None = None) -> dict:
             raise
         versions += result.versions_written
         replayed.append(run_id)
-        logger.info("replayed %s (as of %s): %d versions written", run.folder.name, as_of.isoformat(),
+        logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),
                     result.versions_written)
-    return {"warehouse": warehouse.description, "landing": str(root), "replayed": len(replayed),
+    return {"warehouse": warehouse.description, "landing": root.describe(), "replayed": len(replayed),
             "already_loaded": len(skipped), "incomplete": incomplete, "versions_written": versions}
 
 

@@ -8,9 +8,12 @@ import warnings
 
 import pytest
 
-import flows  # noqa: F401  (quiet, offline Prefect defaults before Prefect is imported)
-from tasks.warehouse.database import connect, drop_database, ensure_database, with_database
-from tasks.warehouse.migrate import migrate
+# Prefect computes retry delays when a task is defined: make them short before any task module is imported.
+os.environ.setdefault("DELIVERY_METRICS_RETRY_BASE_SECONDS", "0.05")
+
+import flows  # noqa: E402,F401  (quiet, offline Prefect defaults before Prefect is imported)
+from tasks.warehouse.database import connect, drop_database, ensure_database, with_database  # noqa: E402
+from tasks.warehouse.migrate import migrate  # noqa: E402
 
 _database_numbers = itertools.count()
 

@@ -88,4 +88,4 @@ def test_prune_deletes_old_landings_only(prefect_harness, tmp_path):
                                                            "projects": []})
     deleted = prune(landing=str(tmp_path), retention_days=90)
     assert sorted(name.split("_")[1] for name in deleted) == ["run-200", "run-91"]
-    assert sorted(run.folder.name.split("_")[1] for run in landed_runs(tmp_path)) == ["run-1", "run-89"]
+    assert sorted(run.name.split("_")[1] for run in landed_runs(tmp_path)) == ["run-1", "run-89"]

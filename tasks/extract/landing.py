@@ -1,6 +1,6 @@
 """The raw landing zone: every GraphQL answer of a run, written as it arrives, before anything else happens.
 
-Layout (one folder per run, one per board):
+Layout (one folder per run, one per board), in a local folder or an S3 bucket:
 
     <root>/<as_of>_<run id>/manifest.json            what the run was asked to do, and when
     <root>/<as_of>_<run id>/<owner>/<number>/project.json, items-0001.json, ...
@@ -15,42 +15,93 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 MANIFEST = "manifest.json"
 COMPLETE = "complete.json"  # written when every page of the run has landed
 
 
+class LandingStore(Protocol):
+    """Where landed pages live: keys are '/'-separated paths below the store's root."""
+
+    def write(self, key: str, data: bytes) -> None: ...
+    def read(self, key: str) -> bytes: ...
+    def exists(self, key: str) -> bool: ...
+    def keys(self, prefix: str = "") -> list[str]: ...
+    def delete_prefix(self, prefix: str) -> None: ...
+    def describe(self, key: str = "") -> str: ...
+
+
+@dataclass(frozen=True)
+class FolderStore:
+    root: Path
+
+    def write(self, key: str, data: bytes) -> None:
+        path = self.root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        os.replace(partial, path)  # a reader never sees half a page
+
+    def read(self, key: str) -> bytes:
+        return (self.root / key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        return (self.root / key).exists()
+
+    def keys(self, prefix: str = "") -> list[str]:
+        base = self.root / prefix
+        if not base.exists():
+            return []
+        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*.json") if p.is_file())
+
+    def delete_prefix(self, prefix: str) -> None:
+        shutil.rmtree(self.root / prefix, ignore_errors=True)
+
+    def describe(self, key: str = "") -> str:
+        return str(self.root / key)
+
+
+def as_store(root: "Path | str | LandingStore") -> LandingStore:
+    return FolderStore(Path(root)) if isinstance(root, (str, os.PathLike)) else root
+
+
 @dataclass(frozen=True)
 class RunLanding:
-    folder: Path
+    store: LandingStore
+    name: str  # <as_of>_<run id>
 
-    def write(self, relative: str, payload: dict) -> Path:
-        """Write one page atomically (a reader never sees half a file)."""
-        path = self.folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-        os.replace(partial, path)
-        return path
+    @property
+    def folder(self) -> Path:
+        """The run's folder, for a landing zone on local disk."""
+        return Path(self.store.describe(self.name))
+
+    @property
+    def location(self) -> str:
+        return self.store.describe(self.name)
+
+    def write(self, relative: str, payload: dict) -> None:
+        self.store.write(f"{self.name}/{relative}", json.dumps(payload, separators=(",", ":")).encode())
 
     def read(self, relative: str) -> dict:
-        return json.loads((self.folder / relative).read_text(encoding="utf-8"))
+        return json.loads(self.store.read(f"{self.name}/{relative}"))
 
-    def pages(self, relative_folder: str, kind: str) -> Iterator[dict]:
+    def pages(self, relative_folder: str, kind: str):
         """The pages of one kind (items, issues, …) in a folder, in the order they were read."""
-        for path in sorted((self.folder / relative_folder).glob(f"{kind}-*.json")):
-            yield json.loads(path.read_text(encoding="utf-8"))
+        prefix = f"{self.name}/{relative_folder}/{kind}-"
+        for key in self.store.keys(f"{self.name}/{relative_folder}"):
+            if key.startswith(prefix) and key.endswith(".json") and key[len(prefix):-5].isdigit():
+                yield json.loads(self.store.read(key))
 
     def manifest(self) -> dict:
         return self.read(MANIFEST)
 
     @property
     def is_complete(self) -> bool:
-        return (self.folder / COMPLETE).exists()
+        return self.store.exists(f"{self.name}/{COMPLETE}")
 
 
 def default_landing_root() -> Path:
@@ -64,24 +115,26 @@ def board_folder(owner: str, number: int) -> str:
     return f"{owner.lower()}/{number}"
 
 
-def start_run_landing(root: Path, as_of: datetime, run_id: str, manifest: dict) -> RunLanding:
+def start_run_landing(root, as_of: datetime, run_id: str, manifest: dict) -> RunLanding:
     stamp = as_of.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    landing = RunLanding(Path(root) / f"{stamp}_{run_id}")
+    landing = RunLanding(as_store(root), f"{stamp}_{run_id}")
     landing.write(MANIFEST, manifest)
     return landing
 
 
-def landed_runs(root: Path) -> list[RunLanding]:
-    """Every landed run under `root`, oldest observation first."""
-    runs = [RunLanding(path.parent) for path in Path(root).glob(f"*/{MANIFEST}")]
-    return sorted(runs, key=lambda run: (run.manifest()["as_of"], run.folder.name))
+def landed_runs(root) -> list[RunLanding]:
+    """Every landed run in the landing zone, oldest observation first."""
+    store = as_store(root)
+    names = {key.split("/")[0] for key in store.keys() if key.count("/") == 1 and key.endswith("/" + MANIFEST)}
+    runs = [RunLanding(store, name) for name in names]
+    return sorted(runs, key=lambda run: (run.manifest()["as_of"], run.name))
 
 
-def prune_landings(root: Path, older_than: datetime) -> list[Path]:
-    """Delete landed runs observed before `older_than`; return what was deleted."""
+def prune_landings(root, older_than: datetime) -> list[str]:
+    """Delete landed runs observed before `older_than`; return the names of those deleted."""
     deleted = []
     for run in landed_runs(root):
         if datetime.fromisoformat(run.manifest()["as_of"]) < older_than:
-            shutil.rmtree(run.folder)
-            deleted.append(run.folder)
+            run.store.delete_prefix(run.name)
+            deleted.append(run.name)
     return deleted

@@ -1,4 +1,9 @@
-"""Prefect tasks of the extraction stage."""
+"""Prefect tasks of the extraction stage: one per board, then one for the issue graph around them.
+
+Every call to GitHub holds a slot of the global concurrency limit `github-api` (created with limit 1 when
+missing): GitHub asks that one token's requests not race each other, so boards read in parallel tasks still
+take turns at the API, and so do flow runs of other deployments sharing the token.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,17 @@ import os
 from dataclasses import dataclass, field
 
 from prefect import task
+from prefect.concurrency.sync import concurrency
 
+from tasks.blocks import github_token
 from tasks.config import ProjectSpec
 from tasks.extract.board import BoardRead, read_board
 from tasks.extract.client import DEFAULT_GITHUB_URL, GitHubClient, RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead, KnownIssue, complete_issue_graph
 from tasks.extract.landing import COMPLETE, RunLanding
+from tasks.retries import RETRIES
+
+GITHUB_LIMIT = "github-api"
 
 
 @dataclass
@@ -40,30 +50,47 @@ def github_url(configured: str | None = None) -> str:
     return configured or os.environ.get("GITHUB_GRAPHQL_URL") or DEFAULT_GITHUB_URL
 
 
-def github_token() -> str:
-    """The token comes from the environment only (a Secret block in production); never a parameter."""
-    return os.environ.get("GITHUB_TOKEN", "")
-
-
 def extract(url: str, token: str, landing: RunLanding, specs: list[ProjectSpec], known: dict[str, KnownIssue],
             policy: RetryPolicy | None = None) -> ExtractionReport:
-    """Read every board, then complete the issue graph around them; every answer lands as it arrives."""
+    """Read every board, then complete the issue graph around them, in this process (no Prefect)."""
+    report = ExtractionReport()
+    for spec in specs:
+        report.boards.append(_with_client(url, token, policy, lambda client: read_board(client, landing, spec)))
+    report.issue_graph = _with_client(url, token, policy, lambda client: complete_issue_graph(
+        client, landing, _board_issues(report.boards), known))
+    mark_complete(landing, report)
+    return report
+
+
+def mark_complete(landing: RunLanding, report: ExtractionReport) -> None:
+    landing.write(COMPLETE, {"spend": report.spend()})
+
+
+def _board_issues(boards: list[BoardRead]) -> dict[str, dict]:
+    issues: dict[str, dict] = {}
+    for board in boards:
+        issues.update(board.issues or {})
+    return issues
+
+
+def _with_client(url, token, policy, work):
     client = GitHubClient(url, token, policy=policy or RetryPolicy())
     try:
-        report = ExtractionReport()
-        board_issues: dict[str, dict] = {}
-        for spec in specs:
-            board = read_board(client, landing, spec)
-            report.boards.append(board)
-            board_issues.update(board.issues or {})
-        report.issue_graph = complete_issue_graph(client, landing, board_issues, known)
-        landing.write(COMPLETE, {"spend": report.spend()})
-        return report
+        return work(client)
     finally:
         client.close()
 
 
-@task(name="extract-boards", timeout_seconds=4 * 3600)
-def extract_boards(url: str | None, landing: RunLanding, specs: list[ProjectSpec],
-                   known: dict[str, KnownIssue]) -> ExtractionReport:
-    return extract(github_url(url), github_token(), landing, specs, known)
+@task(name="extract-board", task_run_name="extract-{spec.owner}-{spec.number}", timeout_seconds=3 * 3600, **RETRIES)
+def extract_board(url: str | None, token_block: str | None, landing: RunLanding, spec: ProjectSpec) -> BoardRead:
+    with concurrency(GITHUB_LIMIT, occupy=1, strict=False):
+        return _with_client(github_url(url), github_token(token_block), None,
+                            lambda client: read_board(client, landing, spec))
+
+
+@task(name="extract-issue-graph", timeout_seconds=3 * 3600, **RETRIES)
+def extract_issue_graph(url: str | None, token_block: str | None, landing: RunLanding, boards: list[BoardRead],
+                        known: dict[str, KnownIssue]) -> IssueGraphRead:
+    with concurrency(GITHUB_LIMIT, occupy=1, strict=False):
+        return _with_client(github_url(url), github_token(token_block), None,
+                            lambda client: complete_issue_graph(client, landing, _board_issues(boards), known))

@@ -2,10 +2,12 @@
 
 from prefect import task
 
+from tasks.retries import RETRIES
+
 from tasks.extract.landing import RunLanding
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 
 
-@task(name="transform-landing", timeout_seconds=1800)
+@task(name="transform-landing", timeout_seconds=1800, **RETRIES)
 def transform_landing(landing: RunLanding) -> RunFrames:
     return frames_from_landing(landing)

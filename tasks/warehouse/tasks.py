@@ -8,6 +8,9 @@ from datetime import datetime
 
 from prefect import task
 
+from tasks.blocks import warehouse_url_from_block
+from tasks.retries import RETRIES
+
 from tasks.extract.issue_graph import KnownIssue
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
@@ -27,21 +30,23 @@ class WarehouseAddress:
         return self.description
 
 
-def resolve_warehouse_url() -> str:
-    """DATABASE_URL when set, else the embedded warehouse (started on demand)."""
+def resolve_warehouse_url(block: str | None = None) -> str:
+    """The SqlAlchemyConnector block's database when named, else DATABASE_URL, else the embedded warehouse."""
+    if block:
+        return warehouse_url_from_block(block)
     return os.environ.get("DATABASE_URL") or start_embedded_warehouse()
 
 
-@task(name="prepare-warehouse", timeout_seconds=300)
-def prepare_warehouse() -> WarehouseAddress:
+@task(name="prepare-warehouse", timeout_seconds=300, **RETRIES)
+def prepare_warehouse(block: str | None = None) -> WarehouseAddress:
     """Find the warehouse and bring its schema up to date."""
-    url = resolve_warehouse_url()
+    url = resolve_warehouse_url(block)
     with connect(url) as connection:
         migrate(connection)
     return WarehouseAddress(url=url, description=describe_database_url(url))
 
 
-@task(name="read-known-issues", timeout_seconds=300)
+@task(name="read-known-issues", timeout_seconds=300, **RETRIES)
 def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
     return known_issues(warehouse.url)
 
@@ -89,7 +94,16 @@ def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
     return result
 
 
-@task(name="load-history", timeout_seconds=1800)
+@task(name="load-history", timeout_seconds=1800, **RETRIES)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
                  spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
     return load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone)
+
+
+@task(name="read-data-quality", timeout_seconds=300, **RETRIES)
+def read_data_quality(warehouse: WarehouseAddress) -> list[tuple]:
+    """The rows of metrics.data_quality (owner, number, check, status, value, detail)."""
+    with connect(warehouse.url) as connection, connection.cursor() as cursor:
+        cursor.execute("select project_owner, project_number, check_name, status, value, detail "
+                       "from metrics.data_quality")
+        return cursor.fetchall()

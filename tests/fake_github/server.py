@@ -8,6 +8,7 @@ an exhausted budget the way GitHub does (HTTP 200, RATE_LIMITED), and puts `type
 from __future__ import annotations
 
 import json
+import re
 import math
 import threading
 import time
@@ -228,8 +229,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            operation = json.loads(body).get("operationName")
-        except ValueError:
+            payload = json.loads(body)
+            named = re.search(r"\b(?:query|mutation)\s+(\w+)", payload.get("query") or "")
+            operation = payload.get("operationName") or (named[1] if named else None)
+        except (ValueError, AttributeError):
             operation = None
         fault = self.fake.take_fault(operation)
         if fault is not None:

@@ -1,0 +1,77 @@
+"""What `prefect deploy --all` would deploy, checked offline: entrypoints, parameters, schedules, job variables,
+the image recipe, and the blocks that hold the secrets."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from prefect.client.schemas.schedules import CronSchedule
+from prefect.flows import Flow, load_flow_from_entrypoint
+
+ROOT = Path(__file__).parents[1]
+PREFECT_YAML = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+DEPLOYMENTS = PREFECT_YAML["deployments"]
+
+
+def test_prefect_yaml_is_what_prefect_deploy_accepts():
+    from prefect.cli.deploy._models import PrefectYamlModel
+
+    PrefectYamlModel.model_validate(PREFECT_YAML)
+    assert {d["name"] for d in DEPLOYMENTS} >= {"delivery-scheduled", "delivery-manual", "replay", "prune-landings"}
+
+
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
+def test_entrypoint_is_a_flow_and_parameters_fit_its_signature(deployment, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    flow = load_flow_from_entrypoint(deployment["entrypoint"], use_placeholder_flow=False)
+    assert isinstance(flow, Flow)
+    flow.validate_parameters(deployment.get("parameters", {}))  # raises on an unknown or invalid parameter
+
+
+@pytest.mark.parametrize("deployment", [d for d in DEPLOYMENTS if d.get("schedules")], ids=lambda d: d["name"])
+def test_schedules_parse(deployment):
+    for schedule in deployment["schedules"]:
+        CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"])
+
+
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
+def test_job_variables_exist_in_the_ecs_push_pool_template(deployment):
+    from prefect_aws.workers.ecs_worker import ECSWorker
+
+    known = ECSWorker.get_default_base_job_template()["variables"]["properties"]
+    job_variables = deployment["work_pool"]["job_variables"]
+    assert set(job_variables) <= set(known)
+    assert isinstance(job_variables["cpu"], int) and isinstance(job_variables["memory"], int)
+
+
+def test_dockerfile_is_slim_locked_non_root_and_secret_free():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    instructions = [line.split(None, 1) for line in dockerfile.splitlines() if line and not line.startswith("#")
+                    and not line.startswith(" ")]
+    assert instructions[0] == ["FROM", "python:3.11-slim"]
+    assert "uv sync --locked --no-dev" in dockerfile
+    assert ["USER", "pipeline"] in instructions
+    for secret in ("GITHUB_TOKEN", "PASSWORD", "AWS_SECRET", "DATABASE_URL"):
+        assert secret not in dockerfile
+    assert 'CMD ["python", "-m", "flows.delivery", "--help"]' in dockerfile
+
+
+def test_blocks_round_trip_and_give_the_pipeline_what_it_needs(prefect_harness, monkeypatch):
+    from prefect.blocks.system import Secret
+    from prefect_aws import S3Bucket
+
+    from deployments.blocks import build_parser, save_blocks
+    from tasks.blocks import github_token, warehouse_url_from_block
+
+    environ = {"GITHUB_TOKEN": "ghp_roundtrip_token", "WAREHOUSE_URL": "postgresql://etl:p%40ss@db.internal:6543/wh",
+               "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-central-1",
+               "LANDING_BUCKET": "acme-landing", "LANDING_FOLDER": "delivery"}
+    names = build_parser().parse_args(["--github-token-block", "t-token", "--warehouse-block", "t-warehouse",
+                                       "--landing-block", "t-landing", "--aws-credentials-block", "t-aws"])
+    saved = save_blocks(names, environ)
+    assert len(saved) == 5 and not any("ghp_roundtrip_token" in line or "p@ss" in line for line in saved)
+    assert Secret.load("t-token").get() == "ghp_roundtrip_token"
+    assert github_token("t-token") == "ghp_roundtrip_token"
+    assert warehouse_url_from_block("t-warehouse") == "postgresql://etl:p%40ss@db.internal:6543/wh"
+    bucket = S3Bucket.load("t-landing")
+    assert (bucket.bucket_name, bucket.bucket_folder) == ("acme-landing", "delivery")
