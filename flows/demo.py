@@ -38,8 +38,9 @@ def demo_database_url() -> str:
     return with_database(base, DEMO_DATABASE)
 
 
-def run_demo(landing: str | None = None) -> list[dict]:
+def run_demo(landing: str | None = None, site: str = "site") -> list[dict]:
     from flows.delivery import delivery, print_summary
+    from flows.publish import publish
 
     now = datetime.now(timezone.utc).replace(microsecond=0)
     world, sample = sample_world(now.date())
@@ -58,6 +59,8 @@ def run_demo(landing: str | None = None) -> list[dict]:
                 projects=DEMO_PROJECTS, report_timezone="UTC", as_of=as_of, landing=str(landing_root),
                 github_graphql_url=running.url,
             ))
+    index = publish(output=site)
     print(f"\nDemo: {DAYS} daily runs of {len(DEMO_PROJECTS)} boards of the sample organisation '{ORG}'.")
     print_summary(summaries[-1])
+    print(f"\nThe dashboard of the demo boards: open {index}")
     return summaries

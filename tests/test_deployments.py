@@ -17,7 +17,8 @@ def test_prefect_yaml_is_what_prefect_deploy_accepts():
     from prefect.cli.deploy._models import PrefectYamlModel
 
     PrefectYamlModel.model_validate(PREFECT_YAML)
-    assert {d["name"] for d in DEPLOYMENTS} >= {"delivery-scheduled", "delivery-manual", "replay", "prune-landings"}
+    assert {d["name"] for d in DEPLOYMENTS} >= {"delivery-scheduled", "delivery-manual", "replay", "prune-landings",
+                                                "publish"}
 
 
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])

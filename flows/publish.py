@@ -1,0 +1,81 @@
+"""Publish the metrics as a static site: `python -m flows.publish --output DIR` (or to an S3 bucket block).
+
+Every page is plain HTML with server-rendered SVG charts and CSV/JSON downloads beside each chart: it works
+from a folder or any static host, with no JavaScript, no CDN and no request to the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact
+
+from flows.cli import Formatter, export_database_url
+from tasks.publish.datasets import SiteData, read_site_data
+from tasks.publish.site import load_locale, render_site, write_site
+from tasks.retries import RETRIES
+from tasks.warehouse.tasks import prepare_warehouse
+
+
+@task(name="read-metrics", timeout_seconds=600, **RETRIES)
+def read_metrics(url: str) -> SiteData:
+    return read_site_data(url)
+
+
+@task(name="render-site", timeout_seconds=600)
+def render(data: SiteData, language: str) -> dict[str, bytes]:
+    return render_site(data, load_locale(language), datetime.now(timezone.utc))
+
+
+@flow(name="publish")
+def publish(output: str | None = "site", site_block: str | None = None, warehouse_block: str | None = None,
+            language: str = "en", site_url: str | None = None) -> str:
+    """Render the dashboard and write it to `output` (a folder) or to the S3 bucket block `site_block`.
+
+    Args:
+        output: folder to write the site into (default ./site).
+        site_block: name of an S3Bucket block to upload the site to instead (e.g. a bucket served as a website).
+        warehouse_block: SqlAlchemyConnector block of the warehouse (default: env DATABASE_URL, else embedded).
+        language: locale file of the site's strings (tasks/publish/locale/<language>.json).
+        site_url: public address of the site, for the link artifact.
+    """
+    warehouse = prepare_warehouse(warehouse_block)
+    files = render(read_metrics(warehouse.url), language)
+    if site_block:
+        from tasks.extract.s3_landing import S3Store
+
+        store = S3Store.from_block(site_block)
+        for name, content in files.items():
+            store.write(name, content)
+        index = store.describe("index.html")
+    else:
+        index = str(write_site(files, Path(output or "site").resolve()))
+    get_run_logger().info("published %d files; open %s", len(files), index)
+    create_link_artifact(site_url or index, link_text="Delivery metrics dashboard", key="dashboard",
+                         description="The published dashboard")
+    return index
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tasks.errors import run_cli
+
+    parser = argparse.ArgumentParser(prog="python -m flows.publish", formatter_class=Formatter,
+                                     description="Render the metric views as a static site.")
+    parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
+    parser.add_argument("--output", metavar="DIR", default="site", help="folder to write the site into (default site)")
+    parser.add_argument("--language", default="en", help="locale of the site's strings (default en)")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        export_database_url(args.database_url)
+        print(f"open {publish(output=args.output, language=args.language)}")
+
+    return run_cli(run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

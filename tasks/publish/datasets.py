@@ -1,0 +1,55 @@
+"""Reading what the site shows: every metric view, plus the boards and the issues of each sprint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import polars as pl
+
+from tasks.warehouse.database import connect
+
+METRIC_VIEWS = ("sprint_burndown", "sprint_velocity", "deliverable_progress", "deliverable_burnup", "flow_times",
+                "throughput_weekly", "data_quality")
+SQL = Path(__file__).parent / "sql"
+
+
+@dataclass
+class SiteData:
+    boards: pl.DataFrame
+    sprint_issues: pl.DataFrame
+    sprint_burndown: pl.DataFrame
+    sprint_velocity: pl.DataFrame
+    deliverable_progress: pl.DataFrame
+    deliverable_burnup: pl.DataFrame
+    flow_times: pl.DataFrame
+    throughput_weekly: pl.DataFrame
+    data_quality: pl.DataFrame
+    report_timezone: str
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.DataFrame)}
+
+
+def _frame(cursor, sql: str, parameters=None) -> pl.DataFrame:
+    cursor.execute(sql, parameters=parameters)
+    return pl.from_arrow(cursor.fetch_arrow_table())
+
+
+def _view_query(cursor, view: str) -> str:
+    """select every column of metrics.<view>, numerics as float8 (Arrow has no exact decimal from ADBC)."""
+    cursor.execute("select column_name, data_type from information_schema.columns where table_schema = 'metrics' "
+                   "and table_name = $1 order by ordinal_position", parameters=(view,))
+    columns = [f'"{name}"::float8 as "{name}"' if kind == "numeric" else f'"{name}"'
+               for name, kind in cursor.fetchall()]
+    return f'select {", ".join(columns)} from metrics."{view}"'
+
+
+def read_site_data(url: str) -> SiteData:
+    with connect(url) as connection, connection.cursor() as cursor:
+        views = {view: _frame(cursor, _view_query(cursor, view)) for view in METRIC_VIEWS}
+        boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
+        sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
+        cursor.execute("select report_timezone from metrics_base.settings")
+        timezone = cursor.fetchone()[0]
+    return SiteData(boards=boards, sprint_issues=sprint_issues, report_timezone=timezone, **views)

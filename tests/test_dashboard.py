@@ -1,0 +1,118 @@
+"""The public dashboard: built from the sample board's metrics by `python -m flows.publish`, and opened in a real
+browser (headless Chromium) with no console error and no failed request. A screenshot of a sprint page is saved
+to test-artifacts/ for a person to look at."""
+
+import functools
+import json
+import os
+import shutil
+import threading
+from datetime import datetime, timedelta, timezone
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from flows.demo import DEMO_PROJECTS
+from flows.publish import main as publish_main
+from tests.fake_github import FakeGitHub, RunningFake
+from tests.fake_github.sample import DAYS, play_day, sample_world
+from tests.pipeline import TOKEN, run_pipeline
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, postgres_admin_url, migrated_template, prefect_harness):
+    from tasks.warehouse.database import drop_database, ensure_database, with_database
+
+    name = "dm_dashboard"
+    drop_database(postgres_admin_url, name)
+    ensure_database(postgres_admin_url, name, template=migrated_template)
+    url = with_database(postgres_admin_url, name)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    world, sample = sample_world(now.date())
+    landing = tmp_path_factory.mktemp("landing")
+    with RunningFake(FakeGitHub(world, token=TOKEN)) as running:
+        for day in range(DAYS):
+            as_of = now - timedelta(days=DAYS - 1 - day)
+            world.now = as_of - timedelta(minutes=30)
+            play_day(world, sample, day)
+            run_pipeline(url, running.url, DEMO_PROJECTS, as_of, landing)
+    output = tmp_path_factory.mktemp("site")
+    previous = os.environ.get("DATABASE_URL")
+    assert publish_main(["--database-url", url, "--output", str(output)]) == 0
+    os.environ.pop("DATABASE_URL") if previous is None else os.environ.__setitem__("DATABASE_URL", previous)
+    yield output, sample
+    drop_database(postgres_admin_url, name)
+
+
+def test_pages_name_the_sprints_and_deliverables_and_every_chart_has_its_data(site):
+    output, sample = site
+    index = (output / "index.html").read_text()
+    assert "Platform team" in index and "Sprint 2" in index and "Sprint 1" in index
+    deliverables = (output / "deliverables.html").read_text()
+    for title in ("Self-serve onboarding", "Billing v2", "Audit log"):
+        assert title in deliverables
+    sprint_pages = sorted(output.glob("sprint-*.html"))
+    assert len(sprint_pages) == 4  # two sprints started on each of the two sprint boards
+    for page in [*sprint_pages, output / "deliverables.html"]:
+        text = page.read_text()
+        charts = text.count("<figure class=\"chart\">")
+        assert charts >= 1
+        for link in [part.split('"')[0] for part in text.split('href="data/')[1:]]:
+            assert (output / "data" / link).exists(), link
+    burndown = json.loads(next((output / "data").glob("burndown-octo-demo-1-*.json")).read_text())
+    assert burndown and {"day", "scope_points", "ideal_remaining_points"} <= set(burndown[0])
+    quality = (output / "data-quality.html").read_text()
+    assert "freshness" in quality and "orphan_issues" in quality
+
+
+def test_site_needs_no_network(site):
+    output, _ = site
+    for page in output.glob("*.html"):
+        text = page.read_text()
+        assert "<script" not in text
+        assert "src=\"http" not in text and "href=\"//" not in text
+        assert "@import" not in text and "fonts.googleapis" not in text
+
+
+def test_every_page_loads_in_a_real_browser_without_errors(site):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    output, _ = site
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    problems = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+                    if message.type == "error" else None)
+            page.on("requestfailed", lambda request: problems.append(f"failed request {request.url}"))
+            page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
+                    if response.status >= 400 else None)
+            for html in sorted(output.glob("*.html")):
+                page.goto(f"{base}/{html.name}", wait_until="load")
+                assert page.locator("h1").count() == 1
+            sprint = next(p.name for p in sorted(output.glob("sprint-octo-demo-1-*.html"))
+                          if "in progress" in p.read_text())
+            page.goto(f"{base}/{sprint}", wait_until="load")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "sprint-page.png"), full_page=True)
+            browser.close()
+    finally:
+        server.shutdown()
+    assert problems == []
+    assert (ARTIFACTS / "sprint-page.png").stat().st_size > 10_000
