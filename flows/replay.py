@@ -21,7 +21,7 @@ from tasks.extract.landing import COMPLETE, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
 from tasks.warehouse.runs import fail_runs, start_runs
-from tasks.warehouse.tasks import load_and_record, prepare_warehouse
+from tasks.warehouse.tasks import load_and_record, prepare_warehouse, refresh_metric_facts
 
 
 def succeeded_run_ids(url: str) -> set[str]:
@@ -60,7 +60,7 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
         try:
             frames = frames_from_landing(run)
             result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
-                                     manifest.get("report_timezone", "UTC"))
+                                     manifest.get("report_timezone", "UTC"), refresh_metrics=False)
         except BaseException as error:
             fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
             raise
@@ -68,6 +68,8 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),
                     result.versions_written)
+    if replayed:
+        refresh_metric_facts(warehouse.url)  # once, not after every replayed run
     return {"warehouse": warehouse.description, "landing": root.describe(), "replayed": len(replayed),
             "already_loaded": len(skipped), "incomplete": incomplete, "versions_written": versions}
 

@@ -174,3 +174,24 @@ def test_every_view_has_exactly_the_contract_columns(scenario):
         found = scenario.rows("select column_name from information_schema.columns where table_schema = 'metrics' "
                               "and table_name = $1 order by ordinal_position", view)
         assert [c for (c,) in found][:len(columns.split())] == columns.split(), view
+
+
+def test_materialized_facts_give_the_same_metrics_as_the_live_computation(scenario):
+    from tasks.warehouse.database import connect
+
+    views = ["select * from metrics.sprint_burndown order by sprint_id, day",
+             "select * from metrics.sprint_velocity order by sprint_id",
+             "select * from metrics.deliverable_burnup"]
+    materialized = [scenario.rows(sql) for sql in views]
+    assert scenario.rows("select count(*) from metrics_base.sprint_issue_day_facts")[0][0] > 0
+    with connect(scenario.database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("update metrics_base.fact_state set valid_through = current_date - 30")
+        connection.commit()
+    try:
+        assert [scenario.rows(sql) for sql in views] == materialized  # every day computed live now
+    finally:
+        with connect(scenario.database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("select metrics_base.refresh_facts()")
+            cursor.fetchall()
+            connection.commit()
+    assert [scenario.rows(sql) for sql in views] == materialized

@@ -34,6 +34,7 @@ class LoadResult:
     issue_versions_closed: int = 0
     ingest_seconds: float = 0.0
     merge_seconds: float = 0.0
+    refresh_seconds: float = 0.0
 
     @property
     def versions_written(self) -> int:
@@ -50,8 +51,9 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
 
 
 def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",
-             ) -> LoadResult:
-    """Merge one run's frames into the history, observed at `as_of`. Does not commit."""
+             refresh_metrics: bool = True) -> LoadResult:
+    """Merge one run's frames into the history, observed at `as_of`, and (unless told not to) bring the
+    materialized daily facts up to date. Does not commit."""
     result = LoadResult()
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -72,7 +74,12 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         result.issue_versions_closed = _scalar(cursor, sql_file("close_issue_versions"), as_of)
         result.issue_versions_opened = _scalar(cursor, sql_file("open_issue_versions"), as_of)
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
-    result.merge_seconds = time.perf_counter() - started - result.ingest_seconds
+        _scalar(cursor, "select metrics_base.invalidate_facts($1)", as_of)
+        merged = time.perf_counter()
+        if refresh_metrics:
+            _scalar(cursor, "select metrics_base.refresh_facts()")
+        result.refresh_seconds = time.perf_counter() - merged
+    result.merge_seconds = time.perf_counter() - started - result.ingest_seconds - result.refresh_seconds
     if latest is not None and as_of == latest and result.versions_written:
         raise HistoryConflict(
             f"a run at {as_of.isoformat()} is already stored for these boards and this one saw different data; "

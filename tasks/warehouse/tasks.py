@@ -79,11 +79,11 @@ def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[
 
 
 def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
-                    spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
+                    spend: dict | None, report_timezone: str = "UTC", refresh_metrics: bool = True) -> LoadResult:
     """Load one run and mark it succeeded, in one transaction."""
     with connect(url) as connection:
         try:
-            result = load_run(connection, frames, as_of, report_timezone)
+            result = load_run(connection, frames, as_of, report_timezone, refresh_metrics)
             counts = run_counts(frames, result, spend)
             with connection.cursor() as cursor:
                 finish_runs(cursor, run_id, counts)
@@ -107,3 +107,12 @@ def read_data_quality(warehouse: WarehouseAddress) -> list[tuple]:
         cursor.execute("select project_owner, project_number, check_name, status, value, detail "
                        "from metrics.data_quality")
         return cursor.fetchall()
+
+
+def refresh_metric_facts(url: str) -> int:
+    """Bring the materialized daily facts up to today (after a replay, which loads without refreshing)."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("select metrics_base.refresh_facts()")
+        written = cursor.fetchone()[0]
+        connection.commit()
+    return written
