@@ -9,3 +9,18 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # A 2-core machine can need more than Prefect's default 20 s to start the ephemeral API.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+class _ThreadTimeoutNotice:
+    """Drop Prefect's notice that a task's timeout cannot interrupt a worker thread: every GitHub request and
+    database statement of ours carries its own timeout, so the notice only repeats itself once per board."""
+
+    @staticmethod
+    def filter(record) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Timeout of") and "worker thread" in message)
+
+
+import logging  # noqa: E402
+
+logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())

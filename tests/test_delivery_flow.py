@@ -29,7 +29,7 @@ def test_command_line_run_loads_the_board_and_records_the_run(prefect_harness, g
     out = capsys.readouterr().out
     assert code == 0
     assert "acme/7" in out and "4 items" in out
-    assert query(warehouse_url, "select status, items_read, graphql_points from etl.runs") == [("succeeded", 4, 3)]
+    assert query(warehouse_url, "select status, items_extracted, graphql_points from etl.runs") == [("succeeded", 4, 3)]
     assert len(list((tmp_path / "landing").glob("20260106T180000Z_*/acme/7/items-0001.json"))) == 1
 
 

@@ -63,7 +63,7 @@ def test_two_runs_a_day_apart_write_exactly_the_changed_versions(warehouse_url, 
         (3, DAY1, None, "OPEN", None, ["bug"]),
     ]
     assert second.load.versions_written == 6
-    assert query(warehouse_url, "select status, items_read, issues_read, versions_opened, versions_closed "
+    assert query(warehouse_url, "select status, items_extracted, issues_read, versions_opened, versions_closed "
                                 "from etl.runs order by as_of") == [
         ("succeeded", 3, 3, 6, 0), ("succeeded", 3, 3, 3, 3)]
 

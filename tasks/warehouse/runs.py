@@ -13,7 +13,7 @@ from tasks.warehouse.database import connect
 
 @dataclass
 class ProjectRunCounts:
-    items_read: int = 0
+    items_extracted: int = 0
     issues_read: int = 0
     unreadable_items: int = 0
     versions_opened: int = 0
@@ -37,11 +37,11 @@ def finish_runs(cursor, run_id: str, counts: dict[tuple[str, int], ProjectRunCou
     """Mark the run's rows succeeded; call inside the load transaction so the two commit together."""
     for (owner, number), c in counts.items():
         cursor.execute(
-            "update etl.runs set status = 'succeeded', finished_at = clock_timestamp(), items_read = $4, "
+            "update etl.runs set status = 'succeeded', finished_at = clock_timestamp(), items_extracted = $4, "
             "issues_read = $5, unreadable_items = $6, versions_opened = $7, versions_closed = $8, "
             "graphql_requests = $9, graphql_points = $10 "
             "where run_id = $1::uuid and lower(project_owner) = lower($2) and project_number = $3",
-            parameters=(run_id, owner, number, c.items_read, c.issues_read, c.unreadable_items, c.versions_opened,
+            parameters=(run_id, owner, number, c.items_extracted, c.issues_read, c.unreadable_items, c.versions_opened,
                         c.versions_closed, c.graphql_requests, c.graphql_points),
         )
 

@@ -59,7 +59,7 @@ def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[
         project_id = board["project_id"]
         items = frames.items.filter(frames.items["project_id"] == project_id)
         c = ProjectRunCounts(
-            items_read=items.height,
+            items_extracted=items.height,
             unreadable_items=frames.unreadable.filter(frames.unreadable["project_id"] == project_id).height,
             issues_read=items.filter(items["content_type"] == "Issue")["content_id"].n_unique(),
             versions_opened=load.item_versions_opened.get(project_id, 0),

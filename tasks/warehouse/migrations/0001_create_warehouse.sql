@@ -17,11 +17,12 @@ create table etl.runs (
     started_at timestamptz not null default clock_timestamp(),
     finished_at timestamptz,
     status text not null check (status in ('running', 'succeeded', 'failed')),
-    items_read integer,
+    items_extracted integer,
     issues_read integer,
     unreadable_items integer,
     versions_opened integer,
     versions_closed integer,
+    versions_written integer generated always as (versions_opened + versions_closed) stored,
     graphql_requests integer,
     graphql_points integer,
     error_message text,
@@ -35,12 +36,13 @@ comment on column etl.runs.as_of is 'Observation time recorded for this run (the
 comment on column etl.runs.started_at is 'Wall-clock time the run started';
 comment on column etl.runs.finished_at is 'Wall-clock time the run succeeded or failed; null while running';
 comment on column etl.runs.status is 'running, succeeded or failed';
-comment on column etl.runs.items_read is 'Board items read from GitHub';
+comment on column etl.runs.items_extracted is 'Board items read from GitHub';
 comment on column etl.runs.issues_read is 'Issues observed (on the board or reached through parent links)';
 comment on column etl.runs.unreadable_items is 'Items whose content GitHub would not show (for example a private repository)';
-comment on column etl.runs.versions_opened is 'History versions opened by this run (items and issues)';
+comment on column etl.runs.versions_opened is 'History versions opened by this run: the board''s item versions (the first board of a run also counts the run''s issue versions, so the rows of a run add up)';
 comment on column etl.runs.versions_closed is 'History versions closed by this run (items and issues)';
-comment on column etl.runs.graphql_requests is 'GraphQL requests sent for this project, retries included';
+comment on column etl.runs.versions_written is 'versions_opened + versions_closed';
+comment on column etl.runs.graphql_requests is 'GraphQL requests sent for this board, retries included (the first board of a run also counts the issue-graph requests)';
 comment on column etl.runs.graphql_points is 'GitHub rate-limit points spent for this project (sum of rateLimit.cost)';
 comment on column etl.runs.error_message is 'Why the run failed (never contains a secret); null on success';
 
