@@ -348,6 +348,9 @@ declare
     day date;
     written integer := 0;
 begin
+    -- Runs of other boards may load at the same time: one refresh at a time (held until the load commits).
+    perform pg_advisory_xact_lock(7406202612);
+    valid := (select valid_through from metrics_base.facts_valid_through);
     if first_day is null then
         return 0;
     end if;
