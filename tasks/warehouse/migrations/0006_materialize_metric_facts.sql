@@ -126,16 +126,26 @@ language sql stable as $$
         from tree
         where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id)
     ),
+    points as (
+        -- set-based points_at for every issue at once: the first configured sprint board holding it then
+        select distinct on (item.content_id) item.content_id as issue_id, item.points
+        from github.item_versions as item
+        join github.projects as project using (project_id)
+        where project.role = 'sprint' and item.content_type = 'Issue'
+            and metrics_base.is_state_at(item.valid_from, item.valid_to, moment)
+        order by item.content_id, project.config_position
+    ),
     states as (
         select
             work_items.deliverable_id,
             issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
             issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
-            metrics_base.points_at(work_items.issue_id, moment) as points
+            points.points
         from work_items
         join github.issue_versions as issue
             on issue.issue_id = work_items.issue_id
             and metrics_base.is_state_at(issue.valid_from, issue.valid_to, moment)
+        left join points on points.issue_id = work_items.issue_id
     )
     select
         deliverable.deliverable_id,
