@@ -7,7 +7,7 @@ changes of a day at 00:20 UTC, so an observation never lies in the future.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from tasks.config import ProjectSpec

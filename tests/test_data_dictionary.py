@@ -1,6 +1,5 @@
 """Every table, view and column has a comment, and docs/data-dictionary.md is what the catalog says."""
 
-from pathlib import Path
 
 from flows.catalog import DEFAULT_OUTPUT, main
 from tasks.warehouse.catalog import catalog_rows, data_dictionary

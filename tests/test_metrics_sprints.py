@@ -13,7 +13,7 @@ Sprint A runs T-6 … T+3. What happens (changes at 00:20 UTC, runs at 00:30 UTC
     T    i9 closed
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

@@ -5,7 +5,7 @@ Sprint Z runs X-2 … X (X = T-2, local). j1 (1 point) closes at X 23:30 local (
 at X+1 00:30 local (X+1 05:30 UTC). Runs at X-2 12:00 UTC, X+1 04:45 UTC (X 23:45 local) and X+1 12:00 UTC.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 

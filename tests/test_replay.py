@@ -1,7 +1,6 @@
 """Replaying every landing of a board into an empty warehouse gives exactly the metrics the runs produced;
 pruning removes old landings and keeps the history."""
 
-import os
 from datetime import datetime, timedelta, timezone
 
 from flows.prune import prune

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.warehouse.database import connect, with_database
+from tasks.warehouse.database import connect
 from tests.conftest import query
 
 
