@@ -73,6 +73,7 @@ $$;
 create table metrics_base.sprint_issue_day_facts as select * from metrics_base.sprint_issue_days_live with no data;
 alter table metrics_base.sprint_issue_day_facts add primary key (project_id, field_id, sprint_id, day, issue_id);
 create index sprint_issue_day_facts_day on metrics_base.sprint_issue_day_facts (day);
+create index sprint_issue_day_facts_sprint on metrics_base.sprint_issue_day_facts (sprint_id, day);
 comment on table metrics_base.sprint_issue_day_facts is 'Materialized sprint_issue_days up to fact_state.valid_through. Source: refresh after each load.';
 comment on column metrics_base.sprint_issue_day_facts.project_id is 'The sprint board';
 comment on column metrics_base.sprint_issue_day_facts.owner_login is 'Owner login of the board';
@@ -98,6 +99,52 @@ union all
 select live.*
 from metrics_base.sprint_issue_days_live as live
 where live.day > (select valid_through from metrics_base.facts_valid_through);
+
+create or replace view metrics.sprint_burndown as
+-- one row per sprint day: scope, done and remaining issues and points, and the ideal line
+-- (one pass with window functions, so that a filter on one sprint reaches the facts instead of every sprint)
+with daily as (
+    select
+        sprint_day.project_id, sprint_day.owner_login, sprint_day.project_number, sprint_day.field_id,
+        sprint_day.sprint_id, sprint_day.title, sprint_day.end_date, sprint_day.day,
+        count(scope.issue_id)::integer as scope_issues,
+        (count(scope.issue_id) filter (where scope.is_done))::integer as done_issues,
+        coalesce(sum(scope.points), 0) as scope_points,
+        coalesce(sum(scope.points) filter (where scope.is_done), 0) as done_points,
+        (count(scope.issue_id) filter (where scope.points is null))::integer as unpointed_issues
+    from metrics_base.sprint_days as sprint_day
+    left join metrics_base.sprint_issue_days as scope
+        on scope.project_id = sprint_day.project_id
+        and scope.field_id = sprint_day.field_id
+        and scope.sprint_id = sprint_day.sprint_id
+        and scope.day = sprint_day.day
+        and not scope.is_dropped
+    group by 1, 2, 3, 4, 5, 6, 7, 8
+),
+with_first_row as (
+    select
+        daily.*,
+        first_value(daily.day) over sprint as first_day,
+        first_value(daily.scope_points) over sprint as first_scope_points
+    from daily
+    window sprint as (partition by daily.sprint_id, daily.project_id, daily.field_id order by daily.day)
+)
+select
+    owner_login as project_owner,
+    project_number,
+    sprint_id,
+    title as sprint_title,
+    day,
+    scope_issues,
+    done_issues,
+    scope_issues - done_issues as remaining_issues,
+    scope_points,
+    done_points,
+    scope_points - done_points as remaining_points,
+    unpointed_issues,
+    coalesce(round(first_scope_points * (end_date - day) / nullif(end_date - first_day, 0), 2), 0)
+        as ideal_remaining_points
+from with_first_row;
 
 -- Work items of every current deliverable as of one moment (leaf descendants through the parent links then);
 -- a deliverable without any gets a row of zeros.
@@ -224,12 +271,21 @@ order by entity.url, days.day;
 -- Deliverable forecasts: the Monte Carlo result is a pure function of (weekly sample, open items), so it is
 -- cached by those inputs; the refresh after each load fills the cache for the current inputs.
 create view metrics_base.current_work_item_states as
+with current_points as (
+    -- points now, from the first configured sprint board holding each issue (points_at for all at once)
+    select distinct on (item.content_id) item.content_id as issue_id, item.points
+    from github.item_versions as item
+    join github.projects as project using (project_id)
+    where project.role = 'sprint' and item.content_type = 'Issue' and item.valid_to is null
+    order by item.content_id, project.config_position
+)
 select
     work.deliverable_id, work.issue_id, issue.closed_at,
     issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
-    metrics_base.points_at(work.issue_id, 'infinity') as points
+    current_points.points
 from metrics_base.current_work_items as work
 join github.issue_versions as issue on issue.issue_id = work.issue_id and issue.valid_to is null
+left join current_points on current_points.issue_id = work.issue_id
 where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'));
 comment on view metrics_base.current_work_item_states is 'One row per deliverable and current work item that is not dropped, with its state and points now.';
 comment on column metrics_base.current_work_item_states.deliverable_id is 'The deliverable';
