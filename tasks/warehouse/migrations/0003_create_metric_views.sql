@@ -63,8 +63,34 @@ cross join lateral generate_series(
     interval '1 day'
 ) as series (day);
 
-create view metrics_base.sprint_issue_days as
--- one row per issue in a sprint at the end of one of the sprint's days, with its state then
+-- Daily facts and forecasts, materialized: the metric views over a year of a 50,000-item board must answer in well under a
+-- second, and state at the end of a past day never changes once a later observation exists (history only
+-- moves forward). A load invalidates the days from its as-of on; a refresh (in the load's transaction)
+-- recomputes those days through today. Days after the last refresh are computed live, so a view never
+-- misses a day or shows a stale one.
+create table metrics_base.fact_state (
+    name text primary key,
+    report_timezone text not null,
+    valid_through date
+);
+comment on table metrics_base.fact_state is 'How far the materialized daily facts are valid, and for which reporting time zone. Source: the refresh after each load.';
+comment on column metrics_base.fact_state.name is 'Which facts (daily)';
+comment on column metrics_base.fact_state.report_timezone is 'Time zone the facts were computed in (a change invalidates them all)';
+comment on column metrics_base.fact_state.valid_through is 'Last day whose facts are valid; later days are computed live';
+
+create view metrics_base.facts_valid_through as
+select coalesce(
+    (select state.valid_through from metrics_base.fact_state as state
+     where state.name = 'daily' and state.report_timezone = settings.report_timezone),
+    '-infinity'::date
+) as valid_through
+from metrics_base.settings as settings;
+comment on view metrics_base.facts_valid_through is 'One row: the last day of valid materialized facts (-infinity when none).';
+comment on column metrics_base.facts_valid_through.valid_through is 'Last valid day';
+
+-- The sprint issue days computed from the versions. An issue on a single sprint board (the usual case) takes
+-- its own item's points without the first-configured-board lookup.
+create view metrics_base.sprint_issue_days_live as
 select
     sprint_day.project_id, sprint_day.owner_login, sprint_day.project_number, sprint_day.field_id,
     sprint_day.sprint_id, sprint_day.title, sprint_day.start_date, sprint_day.end_date, sprint_day.day,
@@ -73,7 +99,16 @@ select
     issue.closed_at,
     issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
     issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
-    metrics_base.points_at(item.content_id, sprint_day.day_end) as points
+    case
+        when exists (
+            select 1
+            from github.item_versions as other
+            join github.projects as other_project using (project_id)
+            where other.content_id = item.content_id and other.project_id <> item.project_id
+                and other_project.role = 'sprint'
+        ) then metrics_base.points_at(item.content_id, sprint_day.day_end)
+        else item.points
+    end as points
 from metrics_base.sprint_days as sprint_day
 join github.item_versions as item
     on item.project_id = sprint_day.project_id
@@ -83,9 +118,41 @@ join github.item_versions as item
 join github.issue_versions as issue
     on issue.issue_id = item.content_id
     and metrics_base.is_state_at(issue.valid_from, issue.valid_to, sprint_day.day_end);
+comment on view metrics_base.sprint_issue_days_live is 'sprint_issue_days computed from the versions (what the facts table materializes).';
+
+create table metrics_base.sprint_issue_day_facts as select * from metrics_base.sprint_issue_days_live with no data;
+alter table metrics_base.sprint_issue_day_facts add primary key (project_id, field_id, sprint_id, day, issue_id);
+create index sprint_issue_day_facts_day on metrics_base.sprint_issue_day_facts (day);
+create index sprint_issue_day_facts_sprint on metrics_base.sprint_issue_day_facts (sprint_id, day);
+comment on table metrics_base.sprint_issue_day_facts is 'Materialized sprint_issue_days up to fact_state.valid_through. Source: refresh after each load.';
+comment on column metrics_base.sprint_issue_day_facts.project_id is 'The sprint board';
+comment on column metrics_base.sprint_issue_day_facts.owner_login is 'Owner login of the board';
+comment on column metrics_base.sprint_issue_day_facts.project_number is 'Number of the board';
+comment on column metrics_base.sprint_issue_day_facts.field_id is 'The iteration field';
+comment on column metrics_base.sprint_issue_day_facts.sprint_id is 'Iteration id';
+comment on column metrics_base.sprint_issue_day_facts.title is 'Sprint title';
+comment on column metrics_base.sprint_issue_day_facts.start_date is 'First day of the sprint';
+comment on column metrics_base.sprint_issue_day_facts.end_date is 'Last day of the sprint (inclusive)';
+comment on column metrics_base.sprint_issue_day_facts.day is 'The day';
+comment on column metrics_base.sprint_issue_day_facts.day_end is 'End of the day';
+comment on column metrics_base.sprint_issue_day_facts.issue_id is 'The issue';
+comment on column metrics_base.sprint_issue_day_facts.closed_at is 'Its closedAt at end of day';
+comment on column metrics_base.sprint_issue_day_facts.is_dropped is 'Closed as not planned or duplicate at end of day';
+comment on column metrics_base.sprint_issue_day_facts.is_done is 'Closed as completed (or without reason) at end of day';
+comment on column metrics_base.sprint_issue_day_facts.points is 'Points at end of day, from the first configured sprint board holding it';
+
+create view metrics_base.sprint_issue_days as
+select facts.*
+from metrics_base.sprint_issue_day_facts as facts
+where facts.day <= (select valid_through from metrics_base.facts_valid_through)
+union all
+select live.*
+from metrics_base.sprint_issue_days_live as live
+where live.day > (select valid_through from metrics_base.facts_valid_through);
 
 create view metrics.sprint_burndown as
 -- one row per sprint day: scope, done and remaining issues and points, and the ideal line
+-- (one pass with window functions, so that a filter on one sprint reaches the facts instead of every sprint)
 with daily as (
     select
         sprint_day.project_id, sprint_day.owner_login, sprint_day.project_number, sprint_day.field_id,
@@ -104,31 +171,30 @@ with daily as (
         and not scope.is_dropped
     group by 1, 2, 3, 4, 5, 6, 7, 8
 ),
-first_rows as (
-    select distinct on (project_id, field_id, sprint_id)
-        project_id, field_id, sprint_id, day as first_day, scope_points as first_scope_points
+with_first_row as (
+    select
+        daily.*,
+        first_value(daily.day) over sprint as first_day,
+        first_value(daily.scope_points) over sprint as first_scope_points
     from daily
-    order by project_id, field_id, sprint_id, day
+    window sprint as (partition by daily.sprint_id, daily.project_id, daily.field_id order by daily.day)
 )
 select
-    daily.owner_login as project_owner,
-    daily.project_number,
-    daily.sprint_id,
-    daily.title as sprint_title,
-    daily.day,
-    daily.scope_issues,
-    daily.done_issues,
-    daily.scope_issues - daily.done_issues as remaining_issues,
-    daily.scope_points,
-    daily.done_points,
-    daily.scope_points - daily.done_points as remaining_points,
-    daily.unpointed_issues,
-    coalesce(round(
-        first_rows.first_scope_points * (daily.end_date - daily.day)
-        / nullif(daily.end_date - first_rows.first_day, 0), 2
-    ), 0) as ideal_remaining_points
-from daily
-join first_rows using (project_id, field_id, sprint_id);
+    owner_login as project_owner,
+    project_number,
+    sprint_id,
+    title as sprint_title,
+    day,
+    scope_issues,
+    done_issues,
+    scope_issues - done_issues as remaining_issues,
+    scope_points,
+    done_points,
+    scope_points - done_points as remaining_points,
+    unpointed_issues,
+    coalesce(round(first_scope_points * (end_date - day) / nullif(end_date - first_day, 0), 2), 0)
+        as ideal_remaining_points
+from with_first_row;
 
 create view metrics.sprint_velocity as
 -- one row per sprint that has started: committed, completed and carried-over work
@@ -310,6 +376,74 @@ select distinct tree.deliverable_id, tree.issue_id
 from tree
 where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id);
 
+-- Deliverable forecasts: the Monte Carlo result is a pure function of (weekly sample, open items), so it is
+-- cached by those inputs; the refresh after each load fills the cache for the current inputs.
+create view metrics_base.current_work_item_states as
+with current_points as (
+    -- points now, from the first configured sprint board holding each issue (points_at for all at once)
+    select distinct on (item.content_id) item.content_id as issue_id, item.points
+    from github.item_versions as item
+    join github.projects as project using (project_id)
+    where project.role = 'sprint' and item.content_type = 'Issue' and item.valid_to is null
+    order by item.content_id, project.config_position
+)
+select
+    work.deliverable_id, work.issue_id, issue.closed_at,
+    issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
+    current_points.points
+from metrics_base.current_work_items as work
+join github.issue_versions as issue on issue.issue_id = work.issue_id and issue.valid_to is null
+left join current_points on current_points.issue_id = work.issue_id
+where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'));
+comment on view metrics_base.current_work_item_states is 'One row per deliverable and current work item that is not dropped, with its state and points now.';
+comment on column metrics_base.current_work_item_states.deliverable_id is 'The deliverable';
+comment on column metrics_base.current_work_item_states.issue_id is 'The work item';
+comment on column metrics_base.current_work_item_states.closed_at is 'When it was closed';
+comment on column metrics_base.current_work_item_states.is_done is 'Closed as completed (or without reason)';
+comment on column metrics_base.current_work_item_states.points is 'Its points now';
+
+create view metrics_base.deliverable_forecast_inputs as
+-- one row per deliverable: its work items done per week over the 12 complete weeks before this one, and open
+with items as (
+    select * from metrics_base.current_work_item_states
+),
+sample_weeks as (
+    select deliverable.deliverable_id, series.week::date as week_start
+    from metrics_base.deliverables as deliverable
+    cross join metrics_base.settings as settings
+    cross join lateral generate_series(
+        date_trunc('week', settings.today) - interval '12 weeks',
+        date_trunc('week', settings.today) - interval '1 week',
+        interval '1 week'
+    ) as series (week)
+),
+done_weeks as (
+    select items.deliverable_id,
+           date_trunc('week', items.closed_at at time zone settings.report_timezone)::date as week_start,
+           count(*)::integer as done
+    from items
+    cross join metrics_base.settings as settings
+    where items.is_done
+    group by 1, 2
+),
+open_items as (
+    select deliverable_id, (count(*) filter (where not is_done))::integer as open_items
+    from items
+    group by deliverable_id
+)
+select
+    sample_weeks.deliverable_id,
+    array_agg(coalesce(done_weeks.done, 0) order by sample_weeks.week_start) as weekly_done,
+    coalesce(open_items.open_items, 0) as open_items
+from sample_weeks
+left join done_weeks using (deliverable_id, week_start)
+left join open_items using (deliverable_id)
+group by sample_weeks.deliverable_id, open_items.open_items;
+comment on view metrics_base.deliverable_forecast_inputs is 'One row per deliverable: the forecast''s inputs.';
+comment on column metrics_base.deliverable_forecast_inputs.deliverable_id is 'The deliverable';
+comment on column metrics_base.deliverable_forecast_inputs.weekly_done is 'Work items done in each of the 12 complete weeks before this one, oldest first';
+comment on column metrics_base.deliverable_forecast_inputs.open_items is 'Work items not done (and not dropped)';
+
 -- Monte Carlo forecast: weeks until `open_items` are done, drawing weekly throughputs from `sample` with
 -- replacement. 10,000 trials, fixed seed (the same data always gives the same dates). A trial that needs
 -- more than 520 weeks counts as not finishing; a percentile no share of trials reaches is null.
@@ -348,18 +482,36 @@ begin
 end
 $$;
 
+create table metrics_base.forecast_cache (
+    weekly_done integer[] not null,
+    open_items integer not null,
+    p50_weeks integer,
+    p85_weeks integer,
+    primary key (weekly_done, open_items)
+);
+comment on table metrics_base.forecast_cache is 'Monte Carlo results by their inputs (a pure function of them). Source: the refresh after each load.';
+comment on column metrics_base.forecast_cache.weekly_done is 'The weekly throughput sample';
+comment on column metrics_base.forecast_cache.open_items is 'Work items to finish';
+comment on column metrics_base.forecast_cache.p50_weeks is 'Weeks by which half of the trials finish; null when none can';
+comment on column metrics_base.forecast_cache.p85_weeks is 'Weeks by which 85% of the trials finish';
+
+create function metrics_base.cached_forecast_weeks(sample integer[], open_items integer, out p50_weeks integer,
+                                                   out p85_weeks integer)
+language plpgsql volatile as $$
+begin
+    select cache.p50_weeks, cache.p85_weeks into p50_weeks, p85_weeks
+    from metrics_base.forecast_cache as cache
+    where cache.weekly_done = sample and cache.open_items = cached_forecast_weeks.open_items;
+    if not found then
+        select forecast.p50_weeks, forecast.p85_weeks into p50_weeks, p85_weeks
+        from metrics_base.forecast_weeks(sample, open_items) as forecast;
+    end if;
+end
+$$;
+
 create view metrics.deliverable_progress as
 -- one row per deliverable, as of now: work items done by issues and points, and a forecast
-with items as (
-    select
-        work.deliverable_id, work.issue_id, issue.closed_at,
-        issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
-        metrics_base.points_at(work.issue_id, 'infinity') as points
-    from metrics_base.current_work_items as work
-    join github.issue_versions as issue on issue.issue_id = work.issue_id and issue.valid_to is null
-    where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'))
-),
-totals as (
+with totals as (
     select
         deliverable_id,
         count(*)::integer as issues_total,
@@ -367,39 +519,12 @@ totals as (
         coalesce(sum(points), 0) as points_total,
         coalesce(sum(points) filter (where is_done), 0) as points_done,
         (count(*) filter (where points > 0))::integer as pointed
-    from items
+    from metrics_base.current_work_item_states
     group by deliverable_id
 ),
-sample_weeks as (
-    select deliverable.deliverable_id, series.week::date as week_start
-    from metrics_base.deliverables as deliverable
-    cross join metrics_base.settings as settings
-    cross join lateral generate_series(
-        date_trunc('week', settings.today) - interval '12 weeks',
-        date_trunc('week', settings.today) - interval '1 week',
-        interval '1 week'
-    ) as series (week)
-),
-throughput as (
-    select
-        sample_weeks.deliverable_id,
-        array_agg(
-            (select count(*) from items
-             where items.deliverable_id = sample_weeks.deliverable_id and items.is_done
-                and date_trunc('week', items.closed_at at time zone settings.report_timezone)::date
-                    = sample_weeks.week_start)::integer
-            order by sample_weeks.week_start
-        ) as weekly_done
-    from sample_weeks
-    cross join metrics_base.settings as settings
-    group by sample_weeks.deliverable_id
-),
 forecast as (
-    select
-        totals.deliverable_id,
-        (metrics_base.forecast_weeks(throughput.weekly_done, totals.issues_total - totals.issues_done)).*
-    from totals
-    join throughput using (deliverable_id)
+    select inputs.deliverable_id, (metrics_base.cached_forecast_weeks(inputs.weekly_done, inputs.open_items)).*
+    from metrics_base.deliverable_forecast_inputs as inputs
 )
 select
     entity.url as deliverable_url,
@@ -422,12 +547,87 @@ cross join metrics_base.settings as settings
 left join totals using (deliverable_id)
 left join forecast using (deliverable_id);
 
+-- Work items of every current deliverable as of one moment (leaf descendants through the parent links then);
+-- a deliverable without any gets a row of zeros.
+create function metrics_base.deliverable_state_at(moment timestamptz)
+returns table (deliverable_id text, scope_issues integer, done_issues integer, scope_points numeric,
+               done_points numeric)
+language sql stable as $$
+    with recursive edges as (
+        select version.issue_id, version.parent_issue_id
+        from github.issue_versions as version
+        where version.parent_issue_id is not null
+            and metrics_base.is_state_at(version.valid_from, version.valid_to, moment)
+    ),
+    tree (deliverable_id, issue_id, path) as (
+        select deliverable.deliverable_id, edges.issue_id, array[deliverable.deliverable_id, edges.issue_id]
+        from metrics_base.deliverables as deliverable
+        join edges on edges.parent_issue_id = deliverable.deliverable_id
+        union all
+        select tree.deliverable_id, edges.issue_id, tree.path || edges.issue_id
+        from tree
+        join edges on edges.parent_issue_id = tree.issue_id
+        where edges.issue_id <> all(tree.path)
+    ),
+    work_items as (
+        select distinct tree.deliverable_id, tree.issue_id
+        from tree
+        where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id)
+    ),
+    points as (
+        -- set-based points_at for every issue at once: the first configured sprint board holding it then
+        select distinct on (item.content_id) item.content_id as issue_id, item.points
+        from github.item_versions as item
+        join github.projects as project using (project_id)
+        where project.role = 'sprint' and item.content_type = 'Issue'
+            and metrics_base.is_state_at(item.valid_from, item.valid_to, moment)
+        order by item.content_id, project.config_position
+    ),
+    states as (
+        select
+            work_items.deliverable_id,
+            issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
+            issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
+            points.points
+        from work_items
+        join github.issue_versions as issue
+            on issue.issue_id = work_items.issue_id
+            and metrics_base.is_state_at(issue.valid_from, issue.valid_to, moment)
+        left join points on points.issue_id = work_items.issue_id
+    )
+    select
+        deliverable.deliverable_id,
+        (count(states.deliverable_id) filter (where not states.is_dropped))::integer,
+        (count(states.deliverable_id) filter (where states.is_done))::integer,
+        coalesce(sum(states.points) filter (where not states.is_dropped), 0),
+        coalesce(sum(states.points) filter (where states.is_done), 0)
+    from metrics_base.deliverables as deliverable
+    left join states using (deliverable_id)
+    group by deliverable.deliverable_id
+$$;
+
+create table metrics_base.deliverable_day_facts (
+    deliverable_id text not null,
+    day date not null,
+    scope_issues integer not null,
+    done_issues integer not null,
+    scope_points numeric not null,
+    done_points numeric not null,
+    primary key (deliverable_id, day)
+);
+comment on table metrics_base.deliverable_day_facts is 'Materialized deliverable burnup (days with work items) up to fact_state.valid_through. Source: refresh after each load.';
+comment on column metrics_base.deliverable_day_facts.deliverable_id is 'The deliverable';
+comment on column metrics_base.deliverable_day_facts.day is 'The day (reporting time zone)';
+comment on column metrics_base.deliverable_day_facts.scope_issues is 'Work items not dropped at end of day';
+comment on column metrics_base.deliverable_day_facts.done_issues is 'Work items done at end of day';
+comment on column metrics_base.deliverable_day_facts.scope_points is 'Their points';
+comment on column metrics_base.deliverable_day_facts.done_points is 'Points of the done ones';
+
 create view metrics.deliverable_burnup as
 -- one row per deliverable per day from its board's first observed day to today, membership as of each day
-with recursive days as (
+with days as (
     select
-        deliverable.deliverable_id, series.day::date as day,
-        (series.day::date + 1)::timestamp at time zone settings.report_timezone as day_end
+        deliverable.deliverable_id, series.day::date as day
     from metrics_base.deliverables as deliverable
     join github.projects as project using (project_id)
     cross join metrics_base.settings as settings
@@ -435,56 +635,38 @@ with recursive days as (
         (project.first_observed_at at time zone settings.report_timezone)::date, settings.today, interval '1 day'
     ) as series (day)
 ),
-moments as (
-    select distinct day, day_end from days
-),
-edges as (
-    select moments.day, version.issue_id, version.parent_issue_id
-    from moments
-    join github.issue_versions as version
-        on version.parent_issue_id is not null
-        and metrics_base.is_state_at(version.valid_from, version.valid_to, moments.day_end)
-),
-tree (deliverable_id, day, issue_id, path) as (
-    select days.deliverable_id, days.day, edges.issue_id, array[days.deliverable_id, edges.issue_id]
-    from days
-    join edges on edges.day = days.day and edges.parent_issue_id = days.deliverable_id
-    union all
-    select tree.deliverable_id, tree.day, edges.issue_id, tree.path || edges.issue_id
-    from tree
-    join edges on edges.day = tree.day and edges.parent_issue_id = tree.issue_id
-    where edges.issue_id <> all(tree.path)
-),
-work_items as (
-    select distinct tree.deliverable_id, tree.day, tree.issue_id
-    from tree
-    where not exists (
-        select 1 from edges where edges.day = tree.day and edges.parent_issue_id = tree.issue_id
-    )
+live as (
+    select series.day::date as day, state.*
+    from metrics_base.settings as settings
+    cross join metrics_base.facts_valid_through as facts
+    cross join lateral generate_series(
+        greatest(facts.valid_through + 1,
+                 (select min(first_observed_at at time zone settings.report_timezone)::date from github.projects)),
+        settings.today, interval '1 day'
+    ) as series (day)
+    cross join lateral metrics_base.deliverable_state_at(
+        (series.day::date + 1)::timestamp at time zone settings.report_timezone
+    ) as state
 ),
 states as (
-    select
-        work_items.deliverable_id, work_items.day, work_items.issue_id,
-        issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
-        issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
-        metrics_base.points_at(work_items.issue_id, days.day_end) as points
-    from work_items
-    join days using (deliverable_id, day)
-    join github.issue_versions as issue
-        on issue.issue_id = work_items.issue_id
-        and metrics_base.is_state_at(issue.valid_from, issue.valid_to, days.day_end)
+    select facts.deliverable_id, facts.day, facts.scope_issues, facts.done_issues, facts.scope_points,
+           facts.done_points
+    from metrics_base.deliverable_day_facts as facts
+    where facts.day <= (select valid_through from metrics_base.facts_valid_through)
+    union all
+    select live.deliverable_id, live.day, live.scope_issues, live.done_issues, live.scope_points, live.done_points
+    from live
 )
 select
     entity.url as deliverable_url,
     days.day,
-    (count(states.issue_id) filter (where not states.is_dropped))::integer as scope_issues,
-    (count(states.issue_id) filter (where states.is_done))::integer as done_issues,
-    coalesce(sum(states.points) filter (where not states.is_dropped), 0) as scope_points,
-    coalesce(sum(states.points) filter (where states.is_done), 0) as done_points
+    coalesce(states.scope_issues, 0) as scope_issues,
+    coalesce(states.done_issues, 0) as done_issues,
+    coalesce(states.scope_points, 0) as scope_points,
+    coalesce(states.done_points, 0) as done_points
 from days
 join github.issues as entity on entity.issue_id = days.deliverable_id
 left join states using (deliverable_id, day)
-group by entity.url, days.day
 order by entity.url, days.day;
 
 create view metrics.data_quality as
@@ -621,3 +803,64 @@ select
 from checks
 join boards using (project_id)
 order by boards.config_position, checks.check_name;
+
+-- A load at `as_of` may change the state of every day from as_of's own day on.
+create function metrics_base.invalidate_facts(as_of timestamptz)
+returns void language sql volatile as $$
+    update metrics_base.fact_state as state
+    set valid_through = least(state.valid_through, (as_of at time zone settings.report_timezone)::date - 1)
+    from metrics_base.settings as settings
+    where state.name = 'daily'
+$$;
+
+-- Recompute the facts of every day after the valid ones through today (all of them after a time-zone change).
+create function metrics_base.refresh_facts()
+returns integer language plpgsql volatile as $$
+declare
+    zone text := (select report_timezone from metrics_base.settings);
+    today date := (select settings.today from metrics_base.settings as settings);
+    valid date := (select valid_through from metrics_base.facts_valid_through);
+    first_day date := (select min(first_observed_at at time zone zone)::date from github.projects);
+    deliverables_valid date;
+    day date;
+    written integer := 0;
+begin
+    -- Runs of other boards may load at the same time: one refresh at a time (held until the load commits).
+    perform pg_advisory_xact_lock(7406202612);
+    valid := (select valid_through from metrics_base.facts_valid_through);
+    if first_day is null then
+        return 0;
+    end if;
+    deliverables_valid := valid;
+    -- A deliverable new on the roadmap has no facts yet: its whole history is recomputed.
+    if exists (select 1 from metrics_base.deliverables as deliverable
+               where not exists (select 1 from metrics_base.deliverable_day_facts as facts
+                                 where facts.deliverable_id = deliverable.deliverable_id)) then
+        deliverables_valid := '-infinity';
+    end if;
+    delete from metrics_base.sprint_issue_day_facts where sprint_issue_day_facts.day > valid;
+    delete from metrics_base.deliverable_day_facts where deliverable_day_facts.day > deliverables_valid;
+    insert into metrics_base.sprint_issue_day_facts
+    select * from metrics_base.sprint_issue_days_live as live where live.day > valid and live.day <= today;
+    get diagnostics written = row_count;
+    day := greatest(deliverables_valid + 1, first_day);
+    while day <= today loop
+        insert into metrics_base.deliverable_day_facts
+        select state.deliverable_id, day, state.scope_issues, state.done_issues, state.scope_points,
+               state.done_points
+        from metrics_base.deliverable_state_at((day + 1)::timestamp at time zone zone) as state;
+        day := day + 1;
+    end loop;
+    insert into metrics_base.forecast_cache (weekly_done, open_items, p50_weeks, p85_weeks)
+    select distinct on (inputs.weekly_done, inputs.open_items)
+        inputs.weekly_done, inputs.open_items, forecast.p50_weeks, forecast.p85_weeks
+    from metrics_base.deliverable_forecast_inputs as inputs
+    cross join lateral metrics_base.forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast
+    where not exists (select 1 from metrics_base.forecast_cache as cache
+                      where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
+    on conflict do nothing;
+    insert into metrics_base.fact_state (name, report_timezone, valid_through) values ('daily', zone, today)
+    on conflict (name) do update set report_timezone = excluded.report_timezone, valid_through = excluded.valid_through;
+    return written;
+end
+$$;

@@ -116,3 +116,19 @@ comment on column metrics_base.deliverables.deliverable_status is 'Its status th
 comment on view metrics_base.current_work_items is 'One row per deliverable and current work item (leaf descendant through parent links; cycles cut).';
 comment on column metrics_base.current_work_items.deliverable_id is 'The deliverable';
 comment on column metrics_base.current_work_items.issue_id is 'The work item';
+
+-- The live computation's columns mean what the view's do.
+do $$
+declare
+    source_column record;
+begin
+    for source_column in
+        select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
+        from pg_attribute as attribute
+        where attribute.attrelid = 'metrics_base.sprint_issue_days'::regclass and attribute.attnum > 0
+    loop
+        execute format('comment on column metrics_base.sprint_issue_days_live.%I is %L',
+                       source_column.attname, source_column.description);
+    end loop;
+end
+$$;
