@@ -116,3 +116,22 @@ def test_burnup_membership_follows_the_move_by_day(scenario):
         (d3, D(0), 1, 0, 1.0, 0.0),
     ]
     assert rows == sorted(expected)
+
+
+def test_materialized_progress_and_burnup_match_the_live_computation(scenario):
+    from tasks.warehouse.database import connect
+
+    views = ["select * from metrics.deliverable_progress order by deliverable_url",
+             "select * from metrics.deliverable_burnup"]
+    materialized = [scenario.rows(sql) for sql in views]
+    assert scenario.rows("select count(*) from metrics_base.deliverable_progress_facts") == [(5,)]
+    with connect(scenario.database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("update metrics_base.fact_state set valid_through = current_date - 30, current_valid = false")
+        connection.commit()
+    try:
+        assert [scenario.rows(sql) for sql in views] == materialized
+    finally:
+        with connect(scenario.database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("select metrics_base.refresh_facts()")
+            cursor.fetchall()
+            connection.commit()

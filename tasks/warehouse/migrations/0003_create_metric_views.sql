@@ -71,7 +71,9 @@ cross join lateral generate_series(
 create table metrics_base.fact_state (
     name text primary key,
     report_timezone text not null,
-    valid_through date
+    valid_through date,
+    current_valid boolean not null default false,
+    current_week date
 );
 comment on table metrics_base.fact_state is 'How far the materialized daily facts are valid, and for which reporting time zone. Source: the refresh after each load.';
 comment on column metrics_base.fact_state.name is 'Which facts (daily)';
@@ -509,8 +511,8 @@ begin
 end
 $$;
 
-create view metrics.deliverable_progress as
--- one row per deliverable, as of now: work items done by issues and points, and a forecast
+create view metrics_base.deliverable_progress_live as
+-- one row per deliverable with work items: the figures of deliverable_progress, computed from the versions
 with totals as (
     select
         deliverable_id,
@@ -527,25 +529,49 @@ forecast as (
     from metrics_base.deliverable_forecast_inputs as inputs
 )
 select
+    deliverable.deliverable_id, totals.issues_total, totals.issues_done, totals.points_total, totals.points_done,
+    totals.pointed, forecast.p50_weeks, forecast.p85_weeks
+from metrics_base.deliverables as deliverable
+left join totals using (deliverable_id)
+left join forecast using (deliverable_id);
+
+create table metrics_base.deliverable_progress_facts as
+select * from metrics_base.deliverable_progress_live with no data;
+alter table metrics_base.deliverable_progress_facts add primary key (deliverable_id);
+
+create view metrics_base.deliverable_progress_numbers as
+-- the materialized figures while they are current (refreshed after the latest load, in this week), else live
+with state as (
+    select coalesce(bool_and(fact_state.current_valid and fact_state.current_week = date_trunc('week', settings.today)::date
+                             and fact_state.report_timezone = settings.report_timezone), false) as is_valid
+    from metrics_base.settings as settings
+    left join metrics_base.fact_state on fact_state.name = 'daily'
+)
+select facts.* from metrics_base.deliverable_progress_facts as facts where (select is_valid from state)
+union all
+select live.* from metrics_base.deliverable_progress_live as live where not (select is_valid from state);
+
+create view metrics.deliverable_progress as
+-- one row per deliverable, as of now: work items done by issues and points, and a forecast
+select
     entity.url as deliverable_url,
     current_issue.title as deliverable_title,
     deliverable.deliverable_status,
-    coalesce(totals.issues_total, 0) as issues_total,
-    coalesce(totals.issues_done, 0) as issues_done,
-    coalesce(totals.points_total, 0) as points_total,
-    coalesce(totals.points_done, 0) as points_done,
-    round(100.0 * totals.issues_done / nullif(totals.issues_total, 0), 1) as percent_done_issues,
-    round(100.0 * totals.points_done / nullif(totals.points_total, 0), 1) as percent_done_points,
-    round(100.0 * totals.pointed / nullif(totals.issues_total, 0), 1) as percent_pointed,
-    settings.today + 7 * forecast.p50_weeks as forecast_p50_date,
-    settings.today + 7 * forecast.p85_weeks as forecast_p85_date
+    coalesce(numbers.issues_total, 0) as issues_total,
+    coalesce(numbers.issues_done, 0) as issues_done,
+    coalesce(numbers.points_total, 0) as points_total,
+    coalesce(numbers.points_done, 0) as points_done,
+    round(100.0 * numbers.issues_done / nullif(numbers.issues_total, 0), 1) as percent_done_issues,
+    round(100.0 * numbers.points_done / nullif(numbers.points_total, 0), 1) as percent_done_points,
+    round(100.0 * numbers.pointed / nullif(numbers.issues_total, 0), 1) as percent_pointed,
+    settings.today + 7 * numbers.p50_weeks as forecast_p50_date,
+    settings.today + 7 * numbers.p85_weeks as forecast_p85_date
 from metrics_base.deliverables as deliverable
 join github.issues as entity on entity.issue_id = deliverable.deliverable_id
 join github.issue_versions as current_issue
     on current_issue.issue_id = deliverable.deliverable_id and current_issue.valid_to is null
 cross join metrics_base.settings as settings
-left join totals using (deliverable_id)
-left join forecast using (deliverable_id);
+left join metrics_base.deliverable_progress_numbers as numbers using (deliverable_id);
 
 -- Work items of every current deliverable as of one moment (leaf descendants through the parent links then);
 -- a deliverable without any gets a row of zeros.
@@ -808,7 +834,8 @@ order by boards.config_position, checks.check_name;
 create function metrics_base.invalidate_facts(as_of timestamptz)
 returns void language sql volatile as $$
     update metrics_base.fact_state as state
-    set valid_through = least(state.valid_through, (as_of at time zone settings.report_timezone)::date - 1)
+    set valid_through = least(state.valid_through, (as_of at time zone settings.report_timezone)::date - 1),
+        current_valid = false
     from metrics_base.settings as settings
     where state.name = 'daily'
 $$;
@@ -859,8 +886,12 @@ begin
     where not exists (select 1 from metrics_base.forecast_cache as cache
                       where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
     on conflict do nothing;
-    insert into metrics_base.fact_state (name, report_timezone, valid_through) values ('daily', zone, today)
-    on conflict (name) do update set report_timezone = excluded.report_timezone, valid_through = excluded.valid_through;
+    delete from metrics_base.deliverable_progress_facts;
+    insert into metrics_base.deliverable_progress_facts select * from metrics_base.deliverable_progress_live;
+    insert into metrics_base.fact_state (name, report_timezone, valid_through, current_valid, current_week)
+    values ('daily', zone, today, true, date_trunc('week', today)::date)
+    on conflict (name) do update set report_timezone = excluded.report_timezone,
+        valid_through = excluded.valid_through, current_valid = true, current_week = excluded.current_week;
     return written;
 end
 $$;

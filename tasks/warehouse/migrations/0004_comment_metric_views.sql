@@ -132,3 +132,33 @@ begin
     end loop;
 end
 $$;
+
+comment on column metrics_base.fact_state.current_valid is 'The "as of now" facts (deliverable progress) were refreshed after the latest load';
+comment on column metrics_base.fact_state.current_week is 'Week (Monday) whose 12 preceding weeks sampled the stored forecasts';
+comment on view metrics_base.deliverable_progress_live is 'One row per current deliverable: deliverable_progress''s figures computed from the versions.';
+comment on column metrics_base.deliverable_progress_live.deliverable_id is 'The deliverable';
+comment on column metrics_base.deliverable_progress_live.issues_total is 'Work items, not dropped';
+comment on column metrics_base.deliverable_progress_live.issues_done is 'Work items done';
+comment on column metrics_base.deliverable_progress_live.points_total is 'Their points';
+comment on column metrics_base.deliverable_progress_live.points_done is 'Points of the done ones';
+comment on column metrics_base.deliverable_progress_live.pointed is 'Work items with points > 0';
+comment on column metrics_base.deliverable_progress_live.p50_weeks is 'Forecast: weeks until half of the trials finish';
+comment on column metrics_base.deliverable_progress_live.p85_weeks is 'Forecast: weeks until 85% of the trials finish';
+comment on table metrics_base.deliverable_progress_facts is 'Materialized deliverable_progress_live, valid while fact_state.current_valid and the week has not changed. Source: the refresh after each load.';
+comment on view metrics_base.deliverable_progress_numbers is 'deliverable_progress_facts while current, else deliverable_progress_live.';
+do $$
+declare
+    source_column record;
+begin
+    for source_column in
+        select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
+        from pg_attribute as attribute
+        where attribute.attrelid = 'metrics_base.deliverable_progress_live'::regclass and attribute.attnum > 0
+    loop
+        execute format('comment on column metrics_base.deliverable_progress_facts.%I is %L',
+                       source_column.attname, source_column.description);
+        execute format('comment on column metrics_base.deliverable_progress_numbers.%I is %L',
+                       source_column.attname, source_column.description);
+    end loop;
+end
+$$;
