@@ -73,6 +73,7 @@ create table github.item_versions (
 );
 create unique index item_versions_open on github.item_versions (item_id) where valid_to is null;
 create index item_versions_project on github.item_versions (project_id, valid_from);
+create index item_versions_current on github.item_versions (project_id) where valid_to is null;
 create index item_versions_content on github.item_versions (content_id, valid_from);
 comment on table github.item_versions is 'One row per version of a board item: any change of a field value, archive flag or content closes the open version and opens a new one; an item removed from its board has its version closed with no successor (SCD type 2). Source: ProjectV2Item. Kept forever.';
 comment on column github.item_versions.item_id is 'GraphQL node id of the ProjectV2Item (one per board and content)';
