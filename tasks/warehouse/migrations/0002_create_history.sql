@@ -11,6 +11,7 @@ create table github.issues (
     first_observed_at timestamptz not null,
     last_observed_at timestamptz not null
 );
+create index issues_url on github.issues (url);
 comment on table github.issues is 'One row per issue ever observed (on a board, or reached through parent or sub-issue links). Source: Issue. Refreshed every run; kept forever.';
 comment on column github.issues.issue_id is 'GraphQL node id of the issue';
 comment on column github.issues.url is 'Web address of the issue';
