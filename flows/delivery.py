@@ -29,7 +29,7 @@ from tasks.extract.landing import start_run_landing
 from tasks.extract.tasks import ExtractionReport, extract_board, extract_issue_graph, github_url, mark_complete
 from tasks.summary import board_rows, summary_markdown
 from tasks.transform.tasks import transform_landing
-from tasks.warehouse.runs import fail_runs, mark_abandoned_runs, start_runs
+from tasks.warehouse.runs import mark_abandoned_runs, recorded_run
 from tasks.warehouse.tasks import load_history, prepare_warehouse, read_data_quality, read_known_issues
 
 
@@ -73,8 +73,7 @@ def delivery(
     run_landing = start_run_landing(landing_store(landing, landing_block), as_of, run_id, {
         "run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
         "report_timezone": settings.report_timezone, "projects": [spec.model_dump() for spec in settings.projects]})
-    start_runs(warehouse.url, run_id, as_of, settings.projects)
-    try:
+    with recorded_run(warehouse.url, run_id, as_of, settings.projects):
         known = read_known_issues(warehouse)
         futures = [extract_board.submit(github_graphql_url, github_token_block, run_landing, spec)
                    for spec in settings.projects]
@@ -84,9 +83,6 @@ def delivery(
         mark_complete(run_landing, extraction)
         frames = transform_landing(run_landing)
         result = load_history(warehouse, frames, as_of, run_id, extraction.spend(), settings.report_timezone)
-    except BaseException as error:
-        fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
-        raise
     checks = read_data_quality(warehouse)
     summary = {
         "run_id": run_id,

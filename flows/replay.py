@@ -20,7 +20,7 @@ from tasks.blocks import landing_store
 from tasks.extract.landing import COMPLETE, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
-from tasks.warehouse.runs import fail_runs, start_runs
+from tasks.warehouse.runs import recorded_run
 from tasks.warehouse.tasks import load_and_record, prepare_warehouse, refresh_metric_facts
 
 
@@ -56,14 +56,10 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
             continue
         as_of = datetime.fromisoformat(manifest["as_of"])
         specs = [ProjectSpec.model_validate(p) for p in manifest["projects"]]
-        start_runs(warehouse.url, run_id, as_of, specs)
-        try:
+        with recorded_run(warehouse.url, run_id, as_of, specs):
             frames = frames_from_landing(run)
             result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
                                      manifest.get("report_timezone", "UTC"), refresh_metrics=False)
-        except BaseException as error:
-            fail_runs(warehouse.url, run_id, f"{type(error).__name__}: {error}")
-            raise
         versions += result.versions_written
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),

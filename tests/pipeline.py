@@ -13,7 +13,7 @@ from tasks.extract.landing import RunLanding, start_run_landing
 from tasks.extract.tasks import ExtractionReport, extract
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 from tasks.warehouse.load import LoadResult
-from tasks.warehouse.runs import fail_runs, known_issues, start_runs
+from tasks.warehouse.runs import known_issues, recorded_run
 from tasks.warehouse.tasks import load_and_record
 from tests.fake_github import FakeWorld
 
@@ -48,12 +48,8 @@ def run_pipeline(database_url: str, github_url: str, specs: list[ProjectSpec], a
     run_id = str(uuid.uuid4())
     landing = start_run_landing(landing_root, as_of, run_id, {
         "run_id": run_id, "as_of": as_of.isoformat(), "projects": [s.model_dump() for s in specs]})
-    start_runs(database_url, run_id, as_of, specs)
-    try:
+    with recorded_run(database_url, run_id, as_of, specs):
         extraction = extract(github_url, token, landing, specs, known_issues(database_url), FAST)
         frames = frames_from_landing(landing)
         load = load_and_record(database_url, frames, as_of, run_id, extraction.spend(), report_timezone)
-    except BaseException as error:
-        fail_runs(database_url, run_id, f"{type(error).__name__}: {error}")
-        raise
     return PipelineRun(run_id, landing, extraction, frames, load)

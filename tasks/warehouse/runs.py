@@ -3,6 +3,8 @@ transaction, 'failed' (with the error, never a secret) when it does not get ther
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,6 +55,18 @@ def fail_runs(url: str, run_id: str, message: str) -> None:
             "where run_id = $1::uuid and status = 'running'",
             parameters=(run_id, message[:2000]),
         )
+
+
+@contextmanager
+def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec]) -> Iterator[None]:
+    """Open the run's 'running' rows; if the body raises, mark them failed with the error, then re-raise.
+    (Success is recorded by finish_runs inside the load's own transaction.)"""
+    start_runs(url, run_id, as_of, specs)
+    try:
+        yield
+    except BaseException as error:
+        fail_runs(url, run_id, f"{type(error).__name__}: {error}")
+        raise
 
 
 def mark_abandoned_runs(url: str, older_than_hours: float = 6) -> int:

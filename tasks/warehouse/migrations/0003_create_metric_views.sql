@@ -127,21 +127,6 @@ alter table metrics_base.sprint_issue_day_facts add primary key (project_id, fie
 create index sprint_issue_day_facts_day on metrics_base.sprint_issue_day_facts (day);
 create index sprint_issue_day_facts_sprint on metrics_base.sprint_issue_day_facts (sprint_id, day);
 comment on table metrics_base.sprint_issue_day_facts is 'Materialized sprint_issue_days up to fact_state.valid_through. Source: refresh after each load.';
-comment on column metrics_base.sprint_issue_day_facts.project_id is 'The sprint board';
-comment on column metrics_base.sprint_issue_day_facts.owner_login is 'Owner login of the board';
-comment on column metrics_base.sprint_issue_day_facts.project_number is 'Number of the board';
-comment on column metrics_base.sprint_issue_day_facts.field_id is 'The iteration field';
-comment on column metrics_base.sprint_issue_day_facts.sprint_id is 'Iteration id';
-comment on column metrics_base.sprint_issue_day_facts.title is 'Sprint title';
-comment on column metrics_base.sprint_issue_day_facts.start_date is 'First day of the sprint';
-comment on column metrics_base.sprint_issue_day_facts.end_date is 'Last day of the sprint (inclusive)';
-comment on column metrics_base.sprint_issue_day_facts.day is 'The day';
-comment on column metrics_base.sprint_issue_day_facts.day_end is 'End of the day';
-comment on column metrics_base.sprint_issue_day_facts.issue_id is 'The issue';
-comment on column metrics_base.sprint_issue_day_facts.closed_at is 'Its closedAt at end of day';
-comment on column metrics_base.sprint_issue_day_facts.is_dropped is 'Closed as not planned or duplicate at end of day';
-comment on column metrics_base.sprint_issue_day_facts.is_done is 'Closed as completed (or without reason) at end of day';
-comment on column metrics_base.sprint_issue_day_facts.points is 'Points at end of day, from the first configured sprint board holding it';
 
 create view metrics_base.sprint_issue_days as
 select facts.*

@@ -117,22 +117,6 @@ comment on view metrics_base.current_work_items is 'One row per deliverable and 
 comment on column metrics_base.current_work_items.deliverable_id is 'The deliverable';
 comment on column metrics_base.current_work_items.issue_id is 'The work item';
 
--- The live computation's columns mean what the view's do.
-do $$
-declare
-    source_column record;
-begin
-    for source_column in
-        select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
-        from pg_attribute as attribute
-        where attribute.attrelid = 'metrics_base.sprint_issue_days'::regclass and attribute.attnum > 0
-    loop
-        execute format('comment on column metrics_base.sprint_issue_days_live.%I is %L',
-                       source_column.attname, source_column.description);
-    end loop;
-end
-$$;
-
 comment on column metrics_base.fact_state.current_valid is 'The "as of now" facts (deliverable progress) were refreshed after the latest load';
 comment on column metrics_base.fact_state.current_week is 'Week (Monday) whose 12 preceding weeks sampled the stored forecasts';
 comment on view metrics_base.deliverable_progress_live is 'One row per current deliverable: deliverable_progress''s figures computed from the versions.';
@@ -146,19 +130,29 @@ comment on column metrics_base.deliverable_progress_live.p50_weeks is 'Forecast:
 comment on column metrics_base.deliverable_progress_live.p85_weeks is 'Forecast: weeks until 85% of the trials finish';
 comment on table metrics_base.deliverable_progress_facts is 'Materialized deliverable_progress_live, valid while fact_state.current_valid and the week has not changed. Source: the refresh after each load.';
 comment on view metrics_base.deliverable_progress_numbers is 'deliverable_progress_facts while current, else deliverable_progress_live.';
+
+-- Materialized and live copies of a relation: their columns mean what the original's do.
 do $$
 declare
+    copy record;
     source_column record;
 begin
-    for source_column in
-        select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
-        from pg_attribute as attribute
-        where attribute.attrelid = 'metrics_base.deliverable_progress_live'::regclass and attribute.attnum > 0
+    for copy in
+        select * from (values
+            ('metrics_base.sprint_issue_days', 'metrics_base.sprint_issue_days_live'),
+            ('metrics_base.sprint_issue_days', 'metrics_base.sprint_issue_day_facts'),
+            ('metrics_base.deliverable_progress_live', 'metrics_base.deliverable_progress_facts'),
+            ('metrics_base.deliverable_progress_live', 'metrics_base.deliverable_progress_numbers')
+        ) as pairs (source, target)
     loop
-        execute format('comment on column metrics_base.deliverable_progress_facts.%I is %L',
-                       source_column.attname, source_column.description);
-        execute format('comment on column metrics_base.deliverable_progress_numbers.%I is %L',
-                       source_column.attname, source_column.description);
+        for source_column in
+            select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
+            from pg_attribute as attribute
+            where attribute.attrelid = copy.source::regclass and attribute.attnum > 0
+        loop
+            execute format('comment on column %s.%I is %L', copy.target, source_column.attname,
+                           source_column.description);
+        end loop;
     end loop;
 end
 $$;
