@@ -12,18 +12,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from flows.delivery_run import DeliveryRequest, DirectStages, run_delivery
 from tasks.config import ProjectSpec
-from tasks.extract.landing import start_run_landing
-from tasks.extract.tasks import extract
-from tasks.transform.run_frames import frames_from_landing
-from tasks.warehouse.runs import known_issues, start_runs
-from tasks.warehouse.tasks import load_and_record
 
 TOKEN = "bench-token"
 
@@ -43,7 +37,7 @@ def control(port: int, name: str, body: dict | None = None) -> dict:
 
 def start_fake(items: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.fake_github", "--items", str(items), "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "fake_github", "--items", str(items), "--port", str(port),
                                 "--owner", "bench", "--token", TOKEN, "--rate-limit", "1000000"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     process.stdout.readline()  # "fake GitHub serving …" once it listens
@@ -51,22 +45,16 @@ def start_fake(items: int) -> tuple[subprocess.Popen, int]:
 
 
 def one_run(url: str, port: int, as_of: datetime, landing_root: Path) -> dict:
-    specs = [ProjectSpec(owner="bench", number=1)]
-    run_id = str(uuid.uuid4())
-    landing = start_run_landing(landing_root, as_of, run_id, {"run_id": run_id, "as_of": as_of.isoformat(),
-                                                              "projects": [s.model_dump() for s in specs]})
-    start_runs(url, run_id, as_of, specs)
-    started = time.perf_counter()
-    report = extract(f"http://127.0.0.1:{port}/graphql", TOKEN, landing, specs, known_issues(url))
-    extracted = time.perf_counter()
-    frames = frames_from_landing(landing)
-    transformed = time.perf_counter()
-    result = load_and_record(url, frames, as_of, run_id, report.spend())
-    loaded = time.perf_counter()
-    return {"seconds": loaded - started, "extract_seconds": extracted - started,
-            "transform_seconds": transformed - extracted, "load_stage_seconds": loaded - transformed,
-            "graphql_requests": report.requests, "graphql_points": report.points,
-            "versions_written": result.versions_written, "items": frames.items.height}
+    """One delivery run in the flow's own stage order (without Prefect), timed stage by stage."""
+    request = DeliveryRequest(projects=[ProjectSpec(owner="bench", number=1)], as_of=as_of, landing=str(landing_root),
+                              github_graphql_url=f"http://127.0.0.1:{port}/graphql")
+    run = run_delivery(request, DirectStages(token=TOKEN, database_url=url))
+    stage = run.stage_seconds
+    extract_seconds = stage["read_known_issues"] + stage["extract_boards"] + stage["extract_issue_graph"]
+    return {"seconds": sum(stage.values()), "extract_seconds": extract_seconds,
+            "transform_seconds": stage["transform"], "load_stage_seconds": stage["load"], "stage_seconds": stage,
+            "graphql_requests": run.extraction.requests, "graphql_points": run.extraction.points,
+            "versions_written": run.load.versions_written, "items": run.frames.items.height}
 
 
 def measure(url: str, items: int) -> dict:
@@ -88,6 +76,7 @@ def measure(url: str, items: int) -> dict:
         "transform_seconds": round(first["transform_seconds"], 2),
         "load_stage_seconds": round(first["load_stage_seconds"], 3),
         "load_stage_seconds_unchanged": round(unchanged["load_stage_seconds"], 3),
+        "stage_seconds_first_load": {name: round(value, 3) for name, value in first["stage_seconds"].items()},
         "versions_written_second_run": unchanged["versions_written"],
         "graphql_requests": first["graphql_requests"],
         "graphql_points": first["graphql_points"],

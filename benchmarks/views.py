@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from tasks.warehouse.database import connect
-from tasks.warehouse.sql import execute_script
+from tasks.warehouse.sql_files import execute_script
 
 GENERATE = Path(__file__).parent / "sql" / "generate_history.sql"
 

@@ -6,25 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.cli import Formatter, export_database_url
+from flows.cli import Formatter, export_database_url, run_cli
 from tasks.warehouse.catalog import data_dictionary
 from tasks.warehouse.database import connect
 from tasks.warehouse.migrate import migrate
-from tasks.warehouse.tasks import resolve_warehouse_url
+from tasks.warehouse.stages import resolve_warehouse_url
 
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
 
 
-def main(argv: list[str] | None = None) -> int:
-    from tasks.errors import run_cli
-
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m flows.catalog", formatter_class=Formatter,
                                      description="Write the data dictionary (every table, view and column with "
                                      "its type and meaning) from the live warehouse catalog.")
     parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
     parser.add_argument("--output", metavar="FILE", default=str(DEFAULT_OUTPUT),
                         help="where to write it (default docs/data-dictionary.md)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     def run() -> None:
         export_database_url(args.database_url)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from tasks.config import ConfigError, ProjectSpec, RunSettings, load_run_settings
+from tasks.errors import PipelineError
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -89,3 +92,16 @@ def export_database_url(url: str | None) -> None:
     """The URL travels to the flow by environment, never as a parameter Prefect would store and show."""
     if url:
         os.environ["DATABASE_URL"] = url
+
+
+def run_cli(run: Callable[[], object]) -> int:
+    """Run a command: a known failure prints one paragraph on stderr and exits 1; anything else is a bug and
+    keeps its traceback."""
+    try:
+        run()
+    except PipelineError as error:
+        if not error.user_facing:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0

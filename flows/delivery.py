@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -20,17 +20,48 @@ from flows.cli import (
     add_warehouse_options,
     export_database_url,
     parse_as_of,
+    run_cli,
     run_settings_from_args,
 )
+from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
-from tasks.blocks import landing_store
-from tasks.config import ProjectSpec, RunSettings
-from tasks.extract.landing import start_run_landing
-from tasks.extract.tasks import ExtractionReport, extract_board, extract_issue_graph, github_url, mark_complete
-from tasks.summary import board_rows, summary_markdown
+from flows.summary import summary_markdown
+from tasks.config import ProjectSpec
+from tasks.extract import tasks as extract
 from tasks.transform.tasks import transform_landing
-from tasks.warehouse.runs import mark_abandoned_runs, recorded_run
-from tasks.warehouse.tasks import load_history, prepare_warehouse, read_data_quality, read_known_issues
+from tasks.warehouse import tasks as warehouse
+
+
+class PrefectStages:
+    """Each stage as a Prefect task: retries, timeouts and task runs in the UI; boards read in parallel
+    tasks that take turns at the GitHub concurrency limit."""
+
+    def start(self) -> None:
+        ensure_github_limit()
+
+    def prepare_warehouse(self, block):
+        return warehouse.prepare_warehouse(block)
+
+    def read_known_issues(self, warehouse_address):
+        return warehouse.read_known_issues(warehouse_address)
+
+    def extract_boards(self, request, landing):
+        futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec)
+                   for spec in request.projects]
+        return [future.result() for future in futures]
+
+    def extract_issue_graph(self, request, landing, boards, known):
+        return extract.extract_issue_graph(request.github_graphql_url, request.github_token_block, landing, boards,
+                                           known)
+
+    def transform(self, landing):
+        return transform_landing(landing)
+
+    def load(self, warehouse_address, frames, as_of, run_id, spend, report_timezone):
+        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, report_timezone)
+
+    def read_data_quality(self, warehouse_address):
+        return warehouse.read_data_quality(warehouse_address)
 
 
 def current_run_id() -> str:
@@ -63,47 +94,18 @@ def delivery(
             else the embedded Postgres).
         landing_block: name of an S3Bucket block for the raw pages (default: the `landing` folder).
     """
-    logger = get_run_logger()
-    settings = RunSettings(projects=projects, report_timezone=report_timezone)
-    as_of = (as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    run_id = current_run_id()
-    ensure_github_limit()
-    warehouse = prepare_warehouse(warehouse_block)
-    mark_abandoned_runs(warehouse.url)
-    run_landing = start_run_landing(landing_store(landing, landing_block), as_of, run_id, {
-        "run_id": run_id, "as_of": as_of.isoformat(), "github_graphql_url": github_url(github_graphql_url),
-        "report_timezone": settings.report_timezone, "projects": [spec.model_dump() for spec in settings.projects]})
-    with recorded_run(warehouse.url, run_id, as_of, settings.projects):
-        known = read_known_issues(warehouse)
-        futures = [extract_board.submit(github_graphql_url, github_token_block, run_landing, spec)
-                   for spec in settings.projects]
-        extraction = ExtractionReport(boards=[future.result() for future in futures])
-        extraction.issue_graph = extract_issue_graph(github_graphql_url, github_token_block, run_landing,
-                                                     extraction.boards, known)
-        mark_complete(run_landing, extraction)
-        frames = transform_landing(run_landing)
-        result = load_history(warehouse, frames, as_of, run_id, extraction.spend(), settings.report_timezone)
-    checks = read_data_quality(warehouse)
-    summary = {
-        "run_id": run_id,
-        "as_of": as_of.isoformat(),
-        "warehouse": warehouse.description,
-        "landing": run_landing.location,
-        "boards": board_rows(extraction, result, checks),
-        "issues_observed": frames.issues.height,
-        "issues_detailed": extraction.issue_graph.detailed,
-        "issue_versions_written": result.issue_versions_opened + result.issue_versions_closed,
-        "graphql_requests": extraction.requests,
-        "graphql_points": extraction.points,
-        "versions_written": result.versions_written,
-    }
+    request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
+                              github_graphql_url=github_graphql_url, github_token_block=github_token_block,
+                              warehouse_block=warehouse_block, landing_block=landing_block)
+    run = run_delivery(request, PrefectStages(), current_run_id())
+    summary = run.summary()
     create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
                              description="What each board gave, what it cost, and the data-quality checks")
     create_table_artifact(summary["boards"], key="delivery-boards", description="One row per board of this run")
-    logger.info(
+    get_run_logger().info(
         "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GitHub requests (%d points)",
-        run_id, summary["as_of"], len(extraction.boards), sum(b.items for b in extraction.boards),
-        summary["issues_observed"], result.versions_written, extraction.requests, extraction.points,
+        run.run_id, summary["as_of"], len(run.extraction.boards), sum(b.items for b in run.extraction.boards),
+        summary["issues_observed"], run.load.versions_written, run.extraction.requests, run.extraction.points,
     )
     return summary
 
@@ -152,8 +154,6 @@ def print_summary(summary: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tasks.errors import run_cli
-
     args = build_parser().parse_args(argv)
 
     def run() -> None:

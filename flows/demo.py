@@ -11,15 +11,15 @@ import shutil
 from datetime import datetime, timedelta, timezone
 
 from tasks.config import ProjectSpec
+from tasks.home import data_home
 from tasks.warehouse.database import (
-    data_home,
     drop_database,
     ensure_database,
     start_embedded_warehouse,
     with_database,
 )
-from tests.fake_github import FakeGitHub, RunningFake
-from tests.fake_github.sample import DAYS, ORG, play_day, sample_world
+from fake_github import FakeGitHub, RunningFake
+from fake_github.sample import DAYS, ORG, play_day, sample_world
 
 DEMO_DATABASE = "delivery_metrics_demo"
 DEMO_PROJECTS = [

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 from prefect import flow, get_run_logger
 
 from flows.cli import Formatter
-from tasks.blocks import landing_store
-from tasks.extract.landing import prune_landings
+from tasks.resources import landing_store
+from tasks.landing.zone import prune_landings
 
 
 @flow(name="prune-landings")
@@ -32,14 +32,18 @@ def prune(landing: str | None = None, retention_days: int = 90, landing_block: s
     return deleted
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m flows.prune", formatter_class=Formatter,
                                      description="Delete raw landings older than the retention period.")
     parser.add_argument("--landing", metavar="DIR", help="landing zone folder (default: landing/ beside the "
                         "embedded warehouse's data)")
     parser.add_argument("--retention-days", metavar="DAYS", type=int, default=90,
                         help="keep landings observed within this many days (default 90)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     deleted = prune(landing=args.landing, retention_days=args.retention_days)
     print(f"deleted {len(deleted)} landed runs")
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 
-from flows.cli import Formatter, export_database_url
+from flows.cli import Formatter, export_database_url, run_cli
 from tasks.publish.datasets import SiteData, read_site_data
 from tasks.publish.site import load_locale, render_site, write_site
 from tasks.retries import RETRIES
@@ -46,7 +46,7 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
     warehouse = prepare_warehouse(warehouse_block)
     files = render(read_metrics(warehouse.url), language)
     if site_block:
-        from tasks.extract.s3_landing import S3Store
+        from tasks.landing.s3 import S3Store
 
         store = S3Store.from_block(site_block)
         for name, content in files.items():
@@ -60,15 +60,17 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
     return index
 
 
-def main(argv: list[str] | None = None) -> int:
-    from tasks.errors import run_cli
-
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m flows.publish", formatter_class=Formatter,
                                      description="Render the metric views as a static site.")
     parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
     parser.add_argument("--output", metavar="DIR", default="site", help="folder to write the site into (default site)")
-    parser.add_argument("--language", default="en", help="locale of the site's strings (default en)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--language", metavar="CODE", default="en", help="locale of the site's strings (default en)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     def run() -> None:
         export_database_url(args.database_url)

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
-
 from prefect import flow, get_run_logger
 
-from flows.cli import Formatter, add_warehouse_options, export_database_url
-from tasks.config import ProjectSpec
-from tasks.blocks import landing_store
-from tasks.extract.landing import COMPLETE, landed_runs
+from flows.cli import Formatter, add_warehouse_options, export_database_url, run_cli
+from tasks.resources import landing_store
+from tasks.landing.zone import COMPLETE, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
 from tasks.warehouse.runs import recorded_run
-from tasks.warehouse.tasks import load_and_record, prepare_warehouse, refresh_metric_facts
+from tasks.warehouse.stages import load_and_record, refresh_metric_facts
+from tasks.warehouse.tasks import prepare_warehouse
 
 
 def succeeded_run_ids(url: str) -> set[str]:
@@ -46,7 +44,7 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
     replayed, skipped, incomplete, versions = [], [], [], 0
     for run in landed_runs(root):
         manifest = run.manifest()
-        run_id = manifest["run_id"]
+        run_id = manifest.run_id
         if run_id in done:
             skipped.append(run_id)
             continue
@@ -54,12 +52,11 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
             incomplete.append(run.name)
             logger.warning("skipping %s: its extraction never finished (no %s)", run.name, COMPLETE)
             continue
-        as_of = datetime.fromisoformat(manifest["as_of"])
-        specs = [ProjectSpec.model_validate(p) for p in manifest["projects"]]
-        with recorded_run(warehouse.url, run_id, as_of, specs):
+        as_of = manifest.as_of
+        with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
             frames = frames_from_landing(run)
             result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
-                                     manifest.get("report_timezone", "UTC"), refresh_metrics=False)
+                                     manifest.report_timezone, refresh_metrics=False)
         versions += result.versions_written
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),
@@ -82,8 +79,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tasks.errors import run_cli
-
     args = build_parser().parse_args(argv)
 
     def run() -> None:

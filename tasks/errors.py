@@ -1,26 +1,16 @@
-"""How a command reports a failure: one paragraph on stderr and a non-zero exit, never a traceback for known errors."""
+"""The one base of every failure the pipeline knows about.
 
-from __future__ import annotations
-
-import sys
-from collections.abc import Callable
-
-from tasks.config import ConfigError
-from tasks.extract.errors import GitHubError
-from tasks.warehouse.database import WarehouseUnavailable
-from tasks.warehouse.load import HistoryConflict
-from tasks.warehouse.migrate import MigrationError
-
-# Errors whose message is the whole story for a user; anything else is a bug and keeps its traceback.
-USER_ERRORS: tuple[type[BaseException], ...] = (
-    ConfigError, WarehouseUnavailable, MigrationError, GitHubError, HistoryConflict,
-)
+Stages subclass `PipelineError`; retries (tasks/retries.py) and the command line (flows/cli.py) read its two
+flags instead of importing each stage's errors, so importing one stage never loads another.
+"""
 
 
-def run_cli(run: Callable[[], object]) -> int:
-    try:
-        run()
-    except USER_ERRORS as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+class PipelineError(RuntimeError):
+    """A failure whose message is the whole story for a user.
+
+    `retryable`: another attempt can help (a blip), as opposed to a mistake that fails the same way every time.
+    `user_facing`: the command line prints the message as one paragraph, without a traceback.
+    """
+
+    retryable = False
+    user_facing = True

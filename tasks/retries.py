@@ -11,18 +11,16 @@ import os
 
 from pydantic import ValidationError
 
-from tasks.config import ConfigError
-from tasks.extract.errors import GitHubError
-from tasks.warehouse.load import HistoryConflict
-from tasks.warehouse.migrate import MigrationError
+from tasks.errors import PipelineError
 
-NEVER_RETRIED = (ConfigError, HistoryConflict, MigrationError, ValidationError, ValueError, TypeError, KeyError)
+# Mistakes in code or input: the same call fails the same way again.
+NEVER_RETRIED = (ValidationError, ValueError, TypeError, KeyError)
 
 
 def is_transient(task, task_run, state) -> bool:
     """Prefect's retry_condition_fn: True when another attempt can help."""
     error = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
-    if isinstance(error, GitHubError):
+    if isinstance(error, PipelineError):
         return error.retryable
     return isinstance(error, BaseException) and not isinstance(error, NEVER_RETRIED)
 

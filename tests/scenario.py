@@ -12,9 +12,9 @@ from pathlib import Path
 
 from tasks.config import ProjectSpec
 from tests.conftest import query
-from tests.fake_github import FakeGitHub, FakeWorld, RunningFake
-from tests.fake_github.model import Field, Iteration
-from tests.pipeline import TOKEN, run_pipeline
+from fake_github import FakeGitHub, FakeWorld, RunningFake
+from fake_github.model import Field, Iteration
+from tests.runs import TOKEN, deliver
 
 UTC = timezone.utc
 
@@ -62,7 +62,7 @@ class Scenario:
 
     def run_on(self, day: date, moment: datetime | None = None) -> None:
         as_of = moment or at(day)
-        run_pipeline(self.database_url, self._running.url, self.specs, as_of, self.landing,
+        deliver(self.database_url, self._running.url, self.specs, as_of, self.landing,
                      report_timezone=self.report_timezone)
         self.runs.append(as_of)
 

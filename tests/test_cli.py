@@ -1,16 +1,37 @@
 """The command line: every option documented in --help and the README, and failures that say what is wrong."""
 
+import importlib
+import re
 from pathlib import Path
 
 import pytest
 
-from flows.delivery import build_parser, main
+from flows.delivery import main
 
 README = Path(__file__).parents[1] / "README.md"
+COMMANDS = ["flows.delivery", "flows.replay", "flows.publish", "flows.prune", "flows.catalog"]
 
 
-def option_strings():
-    return [option for action in build_parser()._actions for option in action.option_strings if option not in ("-h", "--help")]
+def parser_rows(command: str) -> list[set[str]]:
+    """The options of each argument of a command's parser (one set per argument; --help left out)."""
+    parser = importlib.import_module(command).build_parser()
+    return [set(action.option_strings) for action in parser._actions if "--help" not in action.option_strings]
+
+
+def readme_rows(command: str) -> list[set[str]]:
+    """The options named in the first cell of each row of the README's table for the command."""
+    text = README.read_text()
+    heading = f"### Options of `python -m {command}`"
+    assert heading in text, f"the README has no options table for {command}"
+    rows = []
+    for line in text.split(heading, 1)[1].lstrip("\n").splitlines():
+        if not line.startswith("|"):
+            break
+        first_cell = line.split("|")[1]
+        if set(first_cell.strip()) <= {"-", " "} or first_cell.strip() == "option":
+            continue
+        rows.append(set(re.findall(r"`(--[a-z][a-z-]*)", first_cell)))
+    return rows
 
 
 def test_help_lists_every_option(capsys):
@@ -22,10 +43,15 @@ def test_help_lists_every_option(capsys):
         assert option in shown
 
 
-def test_readme_documents_every_option():
-    readme = README.read_text()
-    missing = [option for option in option_strings() if f"`{option}" not in readme]
-    assert missing == []
+@pytest.mark.parametrize("command", COMMANDS)
+def test_readme_options_table_matches_the_parser_row_by_row(command):
+    documented, actual = readme_rows(command), parser_rows(command)
+    assert all(documented), f"a row of {command}'s table names no option"
+    for row in documented:  # every row names options of one and the same argument group, none twice
+        assert any(row <= options or options <= row for options in actual), f"{command}: {row} is no option"
+    flat = [option for row in documented for option in row]
+    assert sorted(flat) == sorted(set(flat)), f"{command}: an option is listed twice"
+    assert set(flat) == set().union(*actual)
 
 
 def test_no_board_given_is_explained(capsys):

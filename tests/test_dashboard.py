@@ -15,9 +15,9 @@ import pytest
 
 from flows.demo import DEMO_PROJECTS
 from flows.publish import main as publish_main
-from tests.fake_github import FakeGitHub, RunningFake
-from tests.fake_github.sample import DAYS, play_day, sample_world
-from tests.pipeline import TOKEN, run_pipeline
+from fake_github import FakeGitHub, RunningFake
+from fake_github.sample import DAYS, play_day, sample_world
+from tests.runs import TOKEN, deliver
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
@@ -39,7 +39,7 @@ def site(tmp_path_factory, postgres_admin_url, migrated_template, prefect_harnes
             as_of = now - timedelta(days=DAYS - 1 - day)
             world.now = as_of - timedelta(minutes=30)
             play_day(world, sample, day)
-            run_pipeline(url, running.url, DEMO_PROJECTS, as_of, landing)
+            deliver(url, running.url, DEMO_PROJECTS, as_of, landing)
     output = tmp_path_factory.mktemp("site")
     previous = os.environ.get("DATABASE_URL")
     assert publish_main(["--database-url", url, "--output", str(output)]) == 0

@@ -6,8 +6,8 @@ import pytest
 
 from flows.delivery import main
 from tests.conftest import query
-from tests.fake_github import FakeGitHub, RunningFake
-from tests.pipeline import TOKEN, small_board
+from fake_github import FakeGitHub, RunningFake
+from tests.runs import TOKEN, small_board
 
 
 @pytest.fixture

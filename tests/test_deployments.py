@@ -62,7 +62,7 @@ def test_blocks_round_trip_and_give_the_pipeline_what_it_needs(prefect_harness, 
     from prefect_aws import S3Bucket
 
     from deployments.blocks import build_parser, save_blocks
-    from tasks.blocks import github_token, warehouse_url_from_block
+    from tasks.resources import github_token, warehouse_url_from_block
 
     environ = {"GITHUB_TOKEN": "ghp_roundtrip_token", "WAREHOUSE_URL": "postgresql://etl:p%40ss@db.internal:6543/wh",
                "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-central-1",

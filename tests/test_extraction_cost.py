@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 from tasks.config import ProjectSpec
-from tests.fake_github import FakeGitHub, RunningFake
-from tests.pipeline import TOKEN, run_pipeline, small_board
+from fake_github import FakeGitHub, RunningFake
+from tests.runs import TOKEN, deliver, small_board
 
 ITEMS = 5_000
 
@@ -17,12 +17,12 @@ def test_first_load_and_next_day_stay_within_the_point_goals(warehouse_url, tmp_
     fake = FakeGitHub(world, token=TOKEN)
     first_day = datetime(2026, 1, 6, 18, tzinfo=timezone.utc)
     with RunningFake(fake) as running:
-        first = run_pipeline(warehouse_url, running.url, [ProjectSpec(owner="acme", number=7)], first_day, tmp_path)
+        first = deliver(warehouse_url, running.url, [ProjectSpec(owner="acme", number=7)], first_day, tmp_path)
         points_first = fake.points_spent
         world.now = first_day + timedelta(hours=12)
         for issue in issues[::50]:  # 2% of issues change
             world.close(issue)
-        second = run_pipeline(warehouse_url, running.url, [ProjectSpec(owner="acme", number=7)],
+        second = deliver(warehouse_url, running.url, [ProjectSpec(owner="acme", number=7)],
                               first_day + timedelta(days=1), tmp_path)
         points_second = fake.points_spent - points_first
     assert first.extraction.points == points_first  # our accounting agrees with the server's

@@ -12,8 +12,8 @@ from tasks.extract.errors import (
     GitHubRateLimited,
     GitHubUnavailable,
 )
-from tests.fake_github import Fault, FakeGitHub, RunningFake
-from tests.pipeline import FAST, TOKEN, small_board
+from fake_github import Fault, FakeGitHub, RunningFake
+from tests.runs import FAST, TOKEN, small_board
 
 PROJECT = {"owner": "acme", "number": 7}
 

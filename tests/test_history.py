@@ -8,11 +8,12 @@ import pytest
 
 from tasks.config import ProjectSpec
 from tasks.warehouse.load import HistoryConflict
-from tasks.warehouse.tasks import load_and_record
+from tasks.warehouse.database import connect
+from tasks.warehouse.stages import load_and_record, load_and_record_on
 from tasks.warehouse.runs import start_runs
 from tests.conftest import query
-from tests.fake_github import FakeGitHub, RunningFake
-from tests.pipeline import TOKEN, run_pipeline, small_board
+from fake_github import FakeGitHub, RunningFake
+from tests.runs import TOKEN, deliver, small_board
 
 DAY1 = datetime(2026, 1, 6, 18, tzinfo=timezone.utc)
 DAY2 = DAY1 + timedelta(days=1)
@@ -43,12 +44,12 @@ def issue_history(url):
 def test_two_runs_a_day_apart_write_exactly_the_changed_versions(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     world.set_labels(issues[2], ["bug"])
-    run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.now = DAY1 + timedelta(hours=2)
     world.set_value(team, issues[0], "Points", 2.5)
     world.set_value(team, issues[1], "Sprint", "Sprint 2")
     world.close(issues[1], "NOT_PLANNED")
-    second = run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path)
+    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert item_history(warehouse_url) == [
         (1, DAY1, DAY2, "Todo", 1.0, "Sprint 1"),
         (1, DAY2, None, "Todo", 2.5, "Sprint 1"),
@@ -70,7 +71,7 @@ def test_two_runs_a_day_apart_write_exactly_the_changed_versions(warehouse_url, 
 
 def test_loading_the_same_pages_twice_changes_nothing(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    first = run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+    first = deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
     before = item_history(warehouse_url), issue_history(warehouse_url)
     start_runs(warehouse_url, "00000000-0000-0000-0000-000000000002", DAY1, SPEC)
     again = load_and_record(warehouse_url, first.frames, DAY1, "00000000-0000-0000-0000-000000000002", None)
@@ -80,33 +81,33 @@ def test_loading_the_same_pages_twice_changes_nothing(warehouse_url, tmp_path, b
 
 def test_an_unchanged_next_day_writes_nothing(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
-    assert run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path).load.versions_written == 0
+    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    assert deliver(warehouse_url, github, SPEC, DAY2, tmp_path).load.versions_written == 0
 
 
 def test_a_run_older_than_the_stored_history_is_refused(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
     with pytest.raises(HistoryConflict, match="before the latest stored observation of these boards"):
-        run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+        deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
 
 
 def test_an_item_removed_from_its_board_has_its_version_closed(warehouse_url, tmp_path, board):
     world, team, issues, github = board
-    run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.remove_item(team, issues[2])
-    run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert [row for row in item_history(warehouse_url) if row[0] == 3] == [(3, DAY1, DAY2, "Todo", 3.0, "Sprint 1")]
 
 
 def test_labels_not_re_read_are_carried_forward(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     world.set_labels(issues[0], ["frontend"])
-    run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.now = DAY1 + timedelta(hours=1)
     world.retitle(issues[0], "Renamed")   # moves updatedAt: labels re-read, unchanged
     world.set_value(team, issues[1], "Points", 8)  # item change only: issue not re-read
-    second = run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path)
+    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert second.extraction.issue_graph.detailed == 1
     assert query(warehouse_url, "select i.number, v.title, v.labels from github.issue_versions v "
                                 "join github.issues i using (issue_id) where v.valid_to is null order by 1") == [
@@ -115,28 +116,34 @@ def test_labels_not_re_read_are_carried_forward(warehouse_url, tmp_path, board):
 
 def test_a_failed_load_leaves_the_warehouse_as_it_was_and_the_landing_in_place(warehouse_url, tmp_path, board):
     world, team, issues, github = board
-    run_pipeline(warehouse_url, github, SPEC, DAY1, tmp_path)
+    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
     before = item_history(warehouse_url), issue_history(warehouse_url)
     world.now = DAY1 + timedelta(hours=1)
     world.set_value(team, issues[0], "Points", 5)
     world.close(issues[1])
-    second = run_pipeline(warehouse_url, github, SPEC, DAY2, tmp_path / "second")
+    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path / "second")
     # Load the second run's frames once more, a day later, with a column that breaks a constraint.
     broken = replace(second.frames, issues=second.frames.issues.with_columns(pl.lit(None, pl.String).alias("title")))
     start_runs(warehouse_url, "00000000-0000-0000-0000-000000000003", DAY2 + timedelta(days=1), SPEC)
     after_second = item_history(warehouse_url), issue_history(warehouse_url)
-    with pytest.raises(Exception, match="title"):
-        load_and_record(warehouse_url, broken, DAY2 + timedelta(days=1), "00000000-0000-0000-0000-000000000003", None)
+    with connect(warehouse_url) as connection:
+        with pytest.raises(Exception, match="title"):
+            load_and_record_on(connection, broken, DAY2 + timedelta(days=1), "00000000-0000-0000-0000-000000000003",
+                               None)
+        # Temporary staging tables live in the session that made them: look for them on that very connection.
+        with connection.cursor() as cursor:
+            cursor.execute("select count(*) from pg_class where relname like 'stage\\_%' "
+                           "and relnamespace = pg_my_temp_schema()")
+            assert cursor.fetchone() == (0,)
     assert (item_history(warehouse_url), issue_history(warehouse_url)) == after_second
     assert after_second != before
-    assert query(warehouse_url, "select to_regclass('pg_temp.stage_items')::text") == [(None,)]
     assert (second.landing.folder / "acme" / "7" / "items-0001.json").exists()
 
 
 def test_a_failing_run_records_why_and_keeps_its_pages(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     with pytest.raises(Exception):
-        run_pipeline(warehouse_url, github, [ProjectSpec(owner="acme", number=7, points_field="Nope")], DAY1,
+        deliver(warehouse_url, github, [ProjectSpec(owner="acme", number=7, points_field="Nope")], DAY1,
                      tmp_path)
     assert query(warehouse_url, "select status, error_message from etl.runs") == [
         ("failed", "GitHubFieldMissing: board acme/7 (Team board) has no field named 'Nope' (the points_field "

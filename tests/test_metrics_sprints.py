@@ -27,7 +27,7 @@ D = lambda n: T + timedelta(days=n)  # noqa: E731
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory, postgres_admin_url, migrated_template):
     from tasks.warehouse.database import drop_database, ensure_database, with_database
-    from tests.fake_github import FakeWorld
+    from fake_github import FakeWorld
 
     name = "dm_golden_sprints"
     drop_database(postgres_admin_url, name)

@@ -19,7 +19,7 @@ UTC = timezone.utc
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory, postgres_admin_url, migrated_template):
     from tasks.warehouse.database import drop_database, ensure_database, with_database
-    from tests.fake_github import FakeWorld
+    from fake_github import FakeWorld
 
     name = "dm_golden_timezone"
     drop_database(postgres_admin_url, name)

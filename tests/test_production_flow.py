@@ -11,11 +11,20 @@ from prefect.client.orchestration import get_client
 
 from flows.delivery import delivery
 from tasks.config import ProjectSpec
+from tasks.warehouse.database import with_database
 from tests.conftest import query
-from tests.fake_github import Fault, FakeGitHub, RunningFake
-from tests.pipeline import TOKEN, small_board
+from fake_github import Fault, FakeGitHub, RunningFake
+from tests.runs import TOKEN, small_board
 
 SPECS = [ProjectSpec(owner="acme", number=7)]
+METRICS_AND_HISTORY = [
+    "select * from metrics.sprint_burndown order by 1, 2, 3, 5",
+    "select * from metrics.sprint_velocity order by 1, 2, 3",
+    "select issue_url, lead_time_days from metrics.flow_times order by 1",
+    "select * from metrics.throughput_weekly order by 1, 2, 3",
+    "select item_id, valid_from, valid_to, status, sprint_id, points from github.item_versions order by 1, 2",
+    "select issue_id, valid_from, valid_to, state, title from github.issue_versions order by 1, 2",
+]
 
 
 @pytest.fixture
@@ -61,46 +70,71 @@ def test_a_rejected_token_is_not_retried(prefect_harness, github, warehouse_url,
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrong")
     with pytest.raises(Exception, match="GitHub rejected the token"):
         delivery(projects=SPECS, landing=str(tmp_path), github_graphql_url=github.url)
-    assert len(github.requests) == 0 and query(warehouse_url, "select status from etl.runs") == [("failed",)]
+    # One request reached GitHub and was refused; neither the client nor Prefect's task retries asked again.
+    assert github.received == [("Project", 401)]
+    assert query(warehouse_url, "select status from etl.runs") == [("failed",)]
 
 
-def test_no_secret_reaches_a_log_record_or_error(prefect_harness, github, warehouse_url, tmp_path, monkeypatch,
-                                                 caplog):
-    token = "ghp_KNOWN_SECRET_TOKEN_123"
-    password = "pw-KNOWN-SECRET-456"
+TOKEN_IN_HAND = "ghp_KNOWN_SECRET_TOKEN_123"
+PASSWORD_IN_HAND = "pw-KNOWN-SECRET-456"
+
+
+@pytest.fixture
+def info_logs(monkeypatch):
+    """Prefect's run loggers at INFO (CI runs with PREFECT_LOGGING_LEVEL=WARNING, which would hide them)."""
+    monkeypatch.setattr(logging.getLogger("prefect"), "level", logging.INFO)
+
+
+def run_logs(flow_run_id) -> list[tuple[int, str]]:
+    """(level, message) of every log of one flow run and its task runs, as the Prefect API stores them."""
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import LogSort
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+
+    async def read():
+        async with get_client() as client:
+            logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])),
+                                          limit=200, sort=LogSort.TIMESTAMP_ASC)
+            return [(log.level, log.message) for log in logs]
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("failure", ["github rejects the token", "warehouse database missing"])
+def test_no_secret_reaches_the_runs_logs_or_error(prefect_harness, github, warehouse_url, tmp_path, monkeypatch,
+                                                 caplog, info_logs, failure):
     # The embedded server trusts local connections: a password in the URL is accepted and ignored.
-    monkeypatch.setenv("DATABASE_URL", warehouse_url.replace("postgres:@", f"postgres:{password}@"))
-    monkeypatch.setenv("GITHUB_TOKEN", token)
-    github.token = token
+    url = warehouse_url.replace("postgres:@", f"postgres:{PASSWORD_IN_HAND}@")
+    if failure == "warehouse database missing":  # the connection fails with the password in hand
+        url = with_database(url, "no_such_database")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN_IN_HAND)
+    github.token = TOKEN_IN_HAND
     github.inject(Fault(status=502, times=2))
     github.inject(Fault(status=401, body='{"message": "Bad credentials"}', times=1))
-    caplog.set_level(logging.DEBUG)
-    with pytest.raises(Exception) as caught:
-        delivery(projects=SPECS, landing=str(tmp_path), github_graphql_url=github.url)
-    texts = [record.getMessage() for record in caplog.records]
+    caplog.set_level(logging.INFO)
+    state = delivery(projects=SPECS, landing=str(tmp_path), github_graphql_url=github.url, return_state=True)
+    assert state.is_failed()
+    error = state.result(raise_on_failure=False)
+    logs = run_logs(state.state_details.flow_run_id)
+    texts = [message for _, message in logs] + [str(error), repr(error)]
+    texts += [record.getMessage() for record in caplog.records]
     texts += [str(record.exc_info[1]) for record in caplog.records if record.exc_info]
-    texts += [str(caught.value), repr(caught.value)]
     texts += [row[0] or "" for row in query(warehouse_url, "select error_message from etl.runs")]
-
-    async def api_logs():
-        async with get_client() as client:
-            from prefect.client.schemas.filters import LogFilter
-            from prefect.client.schemas.sorting import LogSort
-
-            return [log.message for log in await client.read_logs(log_filter=LogFilter(), limit=200,
-                                                                  sort=LogSort.TIMESTAMP_ASC)]
-
-    texts += asyncio.run(api_logs())
-    assert any("GitHub rejected the token" in text for text in texts)
-    assert not [text for text in texts if token in text or password in text]
+    expected = "GitHub rejected the token" if failure.startswith("github") else "no_such_database"
+    assert any(level == logging.INFO for level, _ in logs)  # the run's own INFO records were read
+    assert any(expected in message for _, message in logs)  # and they tell of the failure
+    assert not [text for text in texts if TOKEN_IN_HAND in text or PASSWORD_IN_HAND in text]
 
 
 @mock_aws
-def test_landing_in_an_s3_bucket_block(prefect_harness, github, warehouse_url, monkeypatch):
+def test_landing_in_an_s3_bucket_block(prefect_harness, github, warehouse_url, empty_database_url, monkeypatch):
     from prefect_aws import AwsCredentials, S3Bucket
 
     from flows.replay import replay
-    from tasks.extract.s3_landing import S3Store
+    from tasks.landing.s3 import S3Store
 
     monkeypatch.setenv("DATABASE_URL", warehouse_url)
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="landing-test")
@@ -114,6 +148,11 @@ def test_landing_in_an_s3_bucket_block(prefect_harness, github, warehouse_url, m
     keys = store.keys()
     assert any(key.endswith("/acme/7/items-0001.json") for key in keys)
     assert any(key.endswith("/complete.json") for key in keys)
-    # A second warehouse rebuilt from the bucket alone.
-    again = replay(landing_block="test-landing")
-    assert again["already_loaded"] == 1
+    # Replaying into the same warehouse loads nothing twice; a second, empty warehouse rebuilt from the bucket
+    # alone gives the same history and metrics.
+    assert replay(landing_block="test-landing")["already_loaded"] == 1
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    rebuilt = replay(landing_block="test-landing")
+    assert rebuilt["replayed"] == 1 and rebuilt["versions_written"] > 0
+    for sql in METRICS_AND_HISTORY:
+        assert query(empty_database_url, sql) == query(warehouse_url, sql), sql

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 from flows.prune import prune
 from flows.replay import replay
-from tasks.extract.landing import landed_runs
+from tasks.config import ProjectSpec
+from tasks.landing.zone import RunManifest, landed_runs, start_run_landing
 from tests.conftest import query
 from tests.scenario import Scenario, at, sprint_fields, today_utc
-from tasks.config import ProjectSpec
 
 T = today_utc()
 METRIC_QUERIES = [
@@ -28,7 +28,7 @@ METRIC_QUERIES = [
 
 def test_replay_into_an_empty_warehouse_reproduces_every_metric(prefect_harness, warehouse_url, empty_database_url,
                                                                  tmp_path, monkeypatch):
-    from tests.fake_github import FakeWorld
+    from fake_github import FakeWorld
 
     world = FakeWorld(now=at(T - timedelta(days=6), 0, 0))
     org = world.add_owner("acme")
@@ -65,11 +65,9 @@ def test_replay_into_an_empty_warehouse_reproduces_every_metric(prefect_harness,
 
 def test_replay_skips_runs_whose_extraction_never_finished(prefect_harness, empty_database_url, tmp_path,
                                                             monkeypatch):
-    from tasks.extract.landing import start_run_landing
-
-    start_run_landing(tmp_path, datetime(2026, 1, 5, tzinfo=timezone.utc), "00000000-0000-0000-0000-00000000000a",
-                      {"run_id": "00000000-0000-0000-0000-00000000000a", "as_of": "2026-01-05T00:00:00+00:00",
-                       "projects": [{"owner": "acme", "number": 7}]})
+    start_run_landing(tmp_path, RunManifest(run_id="00000000-0000-0000-0000-00000000000a",
+                                            as_of=datetime(2026, 1, 5, tzinfo=timezone.utc),
+                                            projects=[ProjectSpec(owner="acme", number=7)]))
     monkeypatch.setenv("DATABASE_URL", empty_database_url)
     summary = replay(landing=str(tmp_path))
     monkeypatch.delenv("DATABASE_URL")
@@ -78,13 +76,9 @@ def test_replay_skips_runs_whose_extraction_never_finished(prefect_harness, empt
 
 
 def test_prune_deletes_old_landings_only(prefect_harness, tmp_path):
-    from tasks.extract.landing import start_run_landing
-
     now = datetime.now(timezone.utc)
     for age in (200, 91, 89, 1):
-        as_of = now - timedelta(days=age)
-        start_run_landing(tmp_path, as_of, f"run-{age}", {"run_id": f"run-{age}", "as_of": as_of.isoformat(),
-                                                           "projects": []})
+        start_run_landing(tmp_path, RunManifest(run_id=f"run-{age}", as_of=now - timedelta(days=age), projects=[]))
     deleted = prune(landing=str(tmp_path), retention_days=90)
     assert sorted(name.split("_")[1] for name in deleted) == ["run-200", "run-91"]
     assert sorted(run.name.split("_")[1] for run in landed_runs(tmp_path)) == ["run-1", "run-89"]

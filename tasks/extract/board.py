@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tasks.config import ProjectSpec
 from tasks.extract.client import GitHubClient
 from tasks.extract.errors import GitHubFieldMissing, GitHubNotFound, GitHubQueryError
-from tasks.extract.landing import RunLanding, board_folder
+from tasks.landing.zone import RunLanding, board_folder
 
 # The configured field of a sprint board, the spec attribute naming it, and the type GitHub must report.
 SPRINT_BOARD_FIELDS = (("sprint_field", "ITERATION"), ("points_field", "NUMBER"), ("status_field", "SINGLE_SELECT"))

@@ -1,10 +1,10 @@
 """What can go wrong talking to GitHub. Every message names the request or the board, and never the token."""
 
+from tasks.errors import PipelineError
 
-class GitHubError(RuntimeError):
-    """Base of every GitHub failure. `retryable` tells Prefect whether another attempt can help."""
 
-    retryable = False
+class GitHubError(PipelineError):
+    """Base of every GitHub failure."""
 
 
 class GitHubAuthError(GitHubError):

@@ -16,18 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tasks.extract.client import GitHubClient
-from tasks.extract.landing import RunLanding
+from tasks.landing.zone import RunLanding
+from tasks.records import KnownIssue
 
 BATCH = 100
-
-
-@dataclass(frozen=True)
-class KnownIssue:
-    """The last stored observation of an issue, as far as deciding what to re-read needs it."""
-
-    updated_at: str
-    sub_issues_total: int
-    sub_issues_completed: int
 
 
 @dataclass

@@ -6,8 +6,7 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
-from tasks.config import ProjectSpec
-from tasks.extract.landing import RunLanding, board_folder
+from tasks.landing.zone import RunLanding, board_folder
 from tasks.transform.boards import field_options_frame, fields_frame, projects_frame, sprints_frame
 from tasks.transform.issues import issue_details_frame, issues_frame, issues_in_pages, pull_requests_frame
 from tasks.transform.items import field_values_frame, items_frame, unreadable_items_frame
@@ -31,8 +30,7 @@ class RunFrames:
 
 
 def frames_from_landing(landing: RunLanding) -> RunFrames:
-    manifest = landing.manifest()
-    specs = [ProjectSpec.model_validate(p) for p in manifest["projects"]]
+    specs = landing.manifest().projects
     boards, fields_, options, sprints, items, values, unreadable, all_item_pages = [], [], [], [], [], [], [], []
     for spec in specs:
         folder = board_folder(spec.owner, spec.number)

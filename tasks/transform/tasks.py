@@ -4,7 +4,7 @@ from prefect import task
 
 from tasks.retries import RETRIES
 
-from tasks.extract.landing import RunLanding
+from tasks.landing.zone import RunLanding
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 
 

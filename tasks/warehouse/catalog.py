@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from tasks.warehouse.database import connect
-from tasks.warehouse.sql import sql_file
+from tasks.warehouse.sql_files import sql_file
 
 SCHEMAS = ("github", "etl", "metrics", "metrics_base")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import warnings
 from pathlib import Path
@@ -11,17 +10,17 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import adbc_driver_postgresql.dbapi as adbc
 
+from tasks.errors import PipelineError
+from tasks.home import data_home
+
 WAREHOUSE_DATABASE = "delivery_metrics"
 log = logging.getLogger(__name__)
 
 
-class WarehouseUnavailable(RuntimeError):
+class WarehouseUnavailable(PipelineError):
     """The warehouse cannot be reached; the message names host, port and database, never the password."""
 
-
-def data_home() -> Path:
-    """The folder that holds the embedded warehouse and the local landing zone."""
-    return Path(os.environ.get("DELIVERY_METRICS_HOME", ".delivery-metrics")).resolve()
+    retryable = True
 
 
 def describe_database_url(url: str) -> str:

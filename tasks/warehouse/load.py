@@ -12,8 +12,9 @@ from datetime import datetime
 
 import adbc_driver_postgresql.dbapi as adbc
 
+from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
-from tasks.warehouse.sql import execute_script, sql_file
+from tasks.warehouse.sql_files import execute_script, sql_file
 
 STAGING = {
     "stage_projects": "projects", "stage_fields": "fields", "stage_field_options": "field_options",
@@ -22,7 +23,7 @@ STAGING = {
 }
 
 
-class HistoryConflict(RuntimeError):
+class HistoryConflict(PipelineError):
     """A run that would rewrite history (an as_of before what is stored)."""
 
 

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import adbc_driver_postgresql.dbapi as adbc
 
-from tasks.warehouse.sql import execute_script
+from tasks.errors import PipelineError
+from tasks.warehouse.sql_files import execute_script
 
 MIGRATIONS_FOLDER = Path(__file__).parent / "migrations"
 # Any constant shared by every run of this package; it serializes concurrent migrations.
 MIGRATION_LOCK_KEY = 7_406_202_611
 
 
-class MigrationError(RuntimeError):
+class MigrationError(PipelineError):
     """A migration file failed; the message names the file."""
 
 

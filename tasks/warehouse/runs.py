@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tasks.config import ProjectSpec
-from tasks.extract.issue_graph import KnownIssue
+from tasks.records import KnownIssue
 from tasks.warehouse.database import connect
 
 

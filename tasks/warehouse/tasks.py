@@ -1,49 +1,24 @@
-"""Prefect tasks of the warehouse stage."""
+"""Prefect tasks of the warehouse stage: thin shells over tasks/warehouse/stages.py."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from prefect import task
 
-from tasks.blocks import warehouse_url_from_block
+from tasks.records import KnownIssue
 from tasks.retries import RETRIES
-
-from tasks.extract.issue_graph import KnownIssue
 from tasks.transform.run_frames import RunFrames
-from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
-from tasks.warehouse.load import LoadResult, load_run
-from tasks.warehouse.migrate import migrate
-from tasks.warehouse.runs import ProjectRunCounts, finish_runs, known_issues
-
-
-@dataclass(frozen=True)
-class WarehouseAddress:
-    """A database URL that keeps its password out of every repr, log line and error."""
-
-    url: str = field(repr=False)
-    description: str
-
-    def __str__(self) -> str:
-        return self.description
-
-
-def resolve_warehouse_url(block: str | None = None) -> str:
-    """The SqlAlchemyConnector block's database when named, else DATABASE_URL, else the embedded warehouse."""
-    if block:
-        return warehouse_url_from_block(block)
-    return os.environ.get("DATABASE_URL") or start_embedded_warehouse()
+from tasks.warehouse import stages
+from tasks.warehouse.load import LoadResult
+from tasks.warehouse.runs import known_issues
+from tasks.warehouse.stages import WarehouseAddress
 
 
 @task(name="prepare-warehouse", timeout_seconds=300, **RETRIES)
 def prepare_warehouse(block: str | None = None) -> WarehouseAddress:
     """Find the warehouse and bring its schema up to date."""
-    url = resolve_warehouse_url(block)
-    with connect(url) as connection:
-        migrate(connection)
-    return WarehouseAddress(url=url, description=describe_database_url(url))
+    return stages.prepare_warehouse(block)
 
 
 @task(name="read-known-issues", timeout_seconds=300, **RETRIES)
@@ -51,68 +26,12 @@ def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
     return known_issues(warehouse.url)
 
 
-def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[tuple[str, int], ProjectRunCounts]:
-    """Per-board figures for etl.runs. Work shared by all boards (the issue graph, issue versions) is
-    counted on the first board, so the rows of a run add up to the run."""
-    counts = {}
-    for position, board in enumerate(frames.projects.iter_rows(named=True)):
-        project_id = board["project_id"]
-        items = frames.items.filter(frames.items["project_id"] == project_id)
-        c = ProjectRunCounts(
-            items_extracted=items.height,
-            unreadable_items=frames.unreadable.filter(frames.unreadable["project_id"] == project_id).height,
-            issues_read=items.filter(items["content_type"] == "Issue")["content_id"].n_unique(),
-            versions_opened=load.item_versions_opened.get(project_id, 0),
-            versions_closed=load.item_versions_closed.get(project_id, 0),
-        )
-        if spend and project_id in spend:
-            c.graphql_requests, c.graphql_points = spend[project_id]["requests"], spend[project_id]["points"]
-        if position == 0:
-            c.issues_read = frames.issues.height
-            c.versions_opened += load.issue_versions_opened
-            c.versions_closed += load.issue_versions_closed
-            if spend and "issue_graph" in spend:
-                c.graphql_requests += spend["issue_graph"]["requests"]
-                c.graphql_points += spend["issue_graph"]["points"]
-        counts[(board["owner_login"], board["project_number"])] = c
-    return counts
-
-
-def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
-                    spend: dict | None, report_timezone: str = "UTC", refresh_metrics: bool = True) -> LoadResult:
-    """Load one run and mark it succeeded, in one transaction."""
-    with connect(url) as connection:
-        try:
-            result = load_run(connection, frames, as_of, report_timezone, refresh_metrics)
-            counts = run_counts(frames, result, spend)
-            with connection.cursor() as cursor:
-                finish_runs(cursor, run_id, counts)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-    return result
-
-
 @task(name="load-history", timeout_seconds=1800, **RETRIES)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
                  spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
-    return load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone)
+    return stages.load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone)
 
 
 @task(name="read-data-quality", timeout_seconds=300, **RETRIES)
 def read_data_quality(warehouse: WarehouseAddress) -> list[tuple]:
-    """The rows of metrics.data_quality (owner, number, check, status, value, detail)."""
-    with connect(warehouse.url) as connection, connection.cursor() as cursor:
-        cursor.execute("select project_owner, project_number, check_name, status, value, detail "
-                       "from metrics.data_quality")
-        return cursor.fetchall()
-
-
-def refresh_metric_facts(url: str) -> int:
-    """Bring the materialized daily facts up to today (after a replay, which loads without refreshing)."""
-    with connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("select metrics_base.refresh_facts()")
-        written = cursor.fetchone()[0]
-        connection.commit()
-    return written
+    return stages.read_data_quality(warehouse.url)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from tasks.extract.landing import LandingStore, as_store, default_landing_root
+from tasks.landing.zone import LandingStore, as_store, default_landing_root
 
 
 def github_token(block: str | None = None) -> str:
@@ -39,7 +39,7 @@ def warehouse_url_from_block(block: str) -> str:
 
 def landing_store(landing: str | None = None, landing_block: str | None = None) -> LandingStore:
     if landing_block:
-        from tasks.extract.s3_landing import S3Store
+        from tasks.landing.s3 import S3Store
 
         return S3Store.from_block(landing_block)
     return as_store(Path(landing) if landing else default_landing_root())

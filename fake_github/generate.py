@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from tests.fake_github.model import FakeWorld, Issue, Project
+from fake_github.model import FakeWorld, Issue, Project
 
 GITHUB_ITEM_LIMIT = 50_000
 

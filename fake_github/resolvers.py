@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
+import secrets
 
 from graphql import GraphQLError
 
-from tests.fake_github.model import Field, FakeWorld, Issue, Item, Owner, Project, iso
+from fake_github.model import Field, FakeWorld, Issue, Item, Owner, Project, iso
 
 
 def github_error(message: str, error_type: str) -> GraphQLError:
@@ -14,16 +17,26 @@ def github_error(message: str, error_type: str) -> GraphQLError:
     return GraphQLError(message, extensions={"type": error_type})
 
 
+# Cursors are opaque and signed: a cursor this process did not hand out (made up, edited, or built from a guess
+# at the format) is refused, as GitHub refuses one it did not issue.
+_CURSOR_KEY = secrets.token_bytes(16)
+
+
+def _signature(position: int) -> str:
+    return hmac.new(_CURSOR_KEY, str(position).encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def encode_cursor(position: int) -> str:
-    return base64.b64encode(f"cursor:v2:{position}".encode()).decode()
+    return base64.b64encode(f"cursor:v2:{position}:{_signature(position)}".encode()).decode()
 
 
 def decode_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
     try:
-        kind, version, position = base64.b64decode(cursor).decode().split(":")
-        assert (kind, version) == ("cursor", "v2")
+        kind, version, position, signature = base64.b64decode(cursor, validate=True).decode().split(":")
+        if (kind, version) != ("cursor", "v2") or not hmac.compare_digest(signature, _signature(int(position))):
+            raise ValueError(cursor)
         return int(position)
     except Exception:
         raise github_error(f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS") from None

@@ -33,10 +33,14 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 
-from tests.fake_github.model import FakeWorld, iso
-from tests.fake_github.resolvers import Resolvers
+from fake_github.model import FakeWorld, iso
+from fake_github.resolvers import Resolvers
 
-SCHEMA = build_schema((Path(__file__).parent / "schema.graphql").read_text())
+SCHEMA_TEXT = (Path(__file__).parent / "schema.graphql").read_text()
+SCHEMA = build_schema(SCHEMA_TEXT)
+# GitHub serves Issue.issueType only with the request header `GraphQL-Features: issue_types`; without it the
+# field does not exist, and a query asking for it fails validation.
+SCHEMA_WITHOUT_PREVIEWS = build_schema(SCHEMA_TEXT.replace("  issueType: IssueType\n", ""))
 CONNECTION_FIELDS = {"fields", "items", "fieldValues", "subIssues", "labels", "assignees"}
 MAX_NODES = 500_000
 
@@ -82,15 +86,25 @@ def query_cost(document: DocumentNode, variables: dict) -> tuple[int, int]:
                 name = selection.name.value
                 child = multiplier
                 if name in CONNECTION_FIELDS:
-                    limit = args.get("first", args.get("last"))
+                    bound = "first" if args.get("first") is not None else "last"
+                    limit = args.get(bound)
+                    if args.get("first") is not None and args.get("last") is not None:
+                        errors.append({"type": "INVALID_PAGINATION", "message": (
+                            f"Passing both `first` and `last` to paginate the `{name}` connection is not supported."
+                        )})
                     if limit is None:
                         errors.append({"type": "MISSING_PAGINATION_BOUNDARIES", "message": (
                             f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
                         )})
                         limit = 0
-                    elif limit > 100 or limit < 0:
+                    elif limit < 0:
+                        errors.append({"type": "INVALID_PAGINATION", "message": (
+                            f"`{bound}` on the `{name}` connection cannot be less than zero."
+                        )})
+                        limit = 0
+                    elif limit > 100:
                         errors.append({"type": "EXCESSIVE_PAGINATION", "message": (
-                            f"Requesting {limit} records on the `{name}` connection exceeds the `first` limit of "
+                            f"Requesting {limit} records on the `{name}` connection exceeds the `{bound}` limit of "
                             "100 records."
                         )})
                     requests += multiplier
@@ -122,7 +136,8 @@ class FakeGitHub:
         self.remaining = rate_limit
         self.reset_at = time.time() + 3600
         self.faults: list[Fault] = []
-        self.requests: list[RecordedRequest] = []
+        self.requests: list[RecordedRequest] = []  # the queries answered (and charged)
+        self.received: list[tuple[str | None, int]] = []  # every POST to the endpoint: (operation, HTTP status)
         self.lock = threading.RLock()
         # POST /_control/<name> with a JSON body calls controls[name](body) (for benchmarks driving a
         # fake in another process, e.g. "change" to play a day of work).
@@ -182,7 +197,7 @@ class FakeGitHub:
         with self.lock:
             if time.time() >= self.reset_at:
                 self.remaining, self.reset_at = self.rate_limit, time.time() + 3600
-            problems = validate(SCHEMA, document)
+            problems = validate(SCHEMA if previews_issue_types(headers) else SCHEMA_WITHOUT_PREVIEWS, document)
             if problems:
                 return 200, {}, json.dumps({"errors": [
                     {"message": p.message, "extensions": {"code": "undefinedField"}} for p in problems]})
@@ -206,6 +221,11 @@ class FakeGitHub:
         if result.errors:
             response["errors"] = [github_shaped(error) for error in result.errors]
         return 200, self.rate_headers(), json.dumps(response)
+
+
+def previews_issue_types(headers: dict[str, str]) -> bool:
+    features = headers.get("graphql-features", "")
+    return "issue_types" in {feature.strip() for feature in features.split(",")}
 
 
 def github_shaped(error: GraphQLError) -> dict:
@@ -237,6 +257,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.fake.take_fault(operation)
         if fault is not None:
             time.sleep(fault.delay)
+            with self.fake.lock:
+                self.fake.received.append((operation, 0 if fault.drop_connection else fault.status))
             if fault.drop_connection:
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -247,6 +269,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as error:  # a bug in the fake: say so loudly rather than hang up
             answer = (500, {}, json.dumps({"message": f"fake GitHub crashed: {error!r}"}))
             traceback.print_exc()
+        with self.fake.lock:
+            self.fake.received.append((operation, answer[0]))
         return self._send(*answer)
 
     def _send(self, status: int, headers: dict[str, str], body: str):

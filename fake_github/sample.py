@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from tests.fake_github.model import FakeWorld, Issue, Project, default_fields
+from fake_github.model import FakeWorld, Issue, Project, default_fields
 
 DAYS = 10
 ORG = "octo-demo"

@@ -1,15 +1,15 @@
-"""`python -m tests.fake_github --items 50000 --port 8000`: serve a generated board until interrupted."""
+"""`python -m fake_github --items 50000 --port 8000`: serve a generated board until interrupted."""
 
 import argparse
 import time
 
-from tests.fake_github.generate import change_some, generate_board
-from tests.fake_github.model import FakeWorld
-from tests.fake_github.server import FakeGitHub, RunningFake
+from fake_github.generate import change_some, generate_board
+from fake_github.model import FakeWorld
+from fake_github.server import FakeGitHub, RunningFake
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.fake_github",
+    parser = argparse.ArgumentParser(prog="python -m fake_github",
                                      description="A fake GitHub GraphQL API serving one generated sprint board.")
     parser.add_argument("--items", type=int, default=5_000, help="items on the board (up to 50,000)")
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")

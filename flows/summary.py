@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.extract.tasks import ExtractionReport
+from tasks.extract.stages import ExtractionReport
 from tasks.warehouse.load import LoadResult
 
 

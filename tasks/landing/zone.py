@@ -20,6 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
+from tasks.config import ProjectSpec
+from tasks.home import data_home
+
 MANIFEST = "manifest.json"
 COMPLETE = "complete.json"  # written when every page of the run has landed
 
@@ -69,6 +72,40 @@ def as_store(root: "Path | str | LandingStore") -> LandingStore:
     return FolderStore(Path(root)) if isinstance(root, (str, os.PathLike)) else root
 
 
+class LandingError(ValueError):
+    """A landed file that cannot be read as what it should be; the message names the file."""
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """What a run was asked to do, and when: written first, so that a replay can do it again."""
+
+    run_id: str
+    as_of: datetime
+    projects: list[ProjectSpec]
+    report_timezone: str = "UTC"
+    github_graphql_url: str | None = None
+
+    def to_json(self) -> dict:
+        return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "report_timezone": self.report_timezone,
+                "github_graphql_url": self.github_graphql_url,
+                "projects": [spec.model_dump() for spec in self.projects]}
+
+    @classmethod
+    def from_json(cls, raw: dict, source: str) -> "RunManifest":
+        try:
+            as_of = datetime.fromisoformat(raw["as_of"])
+            if as_of.tzinfo is None:
+                raise ValueError("as_of has no time zone")
+            return cls(run_id=str(raw["run_id"]), as_of=as_of,
+                       projects=[ProjectSpec.model_validate(p) for p in raw["projects"]],
+                       report_timezone=raw.get("report_timezone", "UTC"),
+                       github_graphql_url=raw.get("github_graphql_url"))
+        except (KeyError, TypeError, ValueError) as error:
+            detail = f"missing key {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
+            raise LandingError(f"{source} is not a usable run manifest: {detail}") from None
+
+
 @dataclass(frozen=True)
 class RunLanding:
     store: LandingStore
@@ -87,17 +124,23 @@ class RunLanding:
         self.store.write(f"{self.name}/{relative}", json.dumps(payload, separators=(",", ":")).encode())
 
     def read(self, relative: str) -> dict:
-        return json.loads(self.store.read(f"{self.name}/{relative}"))
+        return self._parse(f"{self.name}/{relative}")
+
+    def _parse(self, key: str) -> dict:
+        try:
+            return json.loads(self.store.read(key))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise LandingError(f"{self.store.describe(key)} is not JSON: {error}") from None
 
     def pages(self, relative_folder: str, kind: str):
         """The pages of one kind (items, issues, …) in a folder, in the order they were read."""
         prefix = f"{self.name}/{relative_folder}/{kind}-"
         for key in self.store.keys(f"{self.name}/{relative_folder}"):
             if key.startswith(prefix) and key.endswith(".json") and key[len(prefix):-5].isdigit():
-                yield json.loads(self.store.read(key))
+                yield self._parse(key)
 
-    def manifest(self) -> dict:
-        return self.read(MANIFEST)
+    def manifest(self) -> RunManifest:
+        return RunManifest.from_json(self.read(MANIFEST), self.store.describe(f"{self.name}/{MANIFEST}"))
 
     @property
     def is_complete(self) -> bool:
@@ -106,8 +149,6 @@ class RunLanding:
 
 def default_landing_root() -> Path:
     """landing/ beside the embedded warehouse's data."""
-    from tasks.warehouse.database import data_home
-
     return data_home() / "landing"
 
 
@@ -115,10 +156,10 @@ def board_folder(owner: str, number: int) -> str:
     return f"{owner.lower()}/{number}"
 
 
-def start_run_landing(root, as_of: datetime, run_id: str, manifest: dict) -> RunLanding:
-    stamp = as_of.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    landing = RunLanding(as_store(root), f"{stamp}_{run_id}")
-    landing.write(MANIFEST, manifest)
+def start_run_landing(root, manifest: RunManifest) -> RunLanding:
+    stamp = manifest.as_of.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    landing = RunLanding(as_store(root), f"{stamp}_{manifest.run_id}")
+    landing.write(MANIFEST, manifest.to_json())
     return landing
 
 
@@ -127,14 +168,14 @@ def landed_runs(root) -> list[RunLanding]:
     store = as_store(root)
     names = {key.split("/")[0] for key in store.keys() if key.count("/") == 1 and key.endswith("/" + MANIFEST)}
     runs = [RunLanding(store, name) for name in names]
-    return sorted(runs, key=lambda run: (run.manifest()["as_of"], run.name))
+    return sorted(runs, key=lambda run: (run.manifest().as_of, run.name))
 
 
 def prune_landings(root, older_than: datetime) -> list[str]:
     """Delete landed runs observed before `older_than`; return the names of those deleted."""
     deleted = []
     for run in landed_runs(root):
-        if datetime.fromisoformat(run.manifest()["as_of"]) < older_than:
+        if run.manifest().as_of < older_than:
             run.store.delete_prefix(run.name)
             deleted.append(run.name)
     return deleted

@@ -1,0 +1,179 @@
+"""One delivery run, written once: the order of the stages, whoever carries them out.
+
+The Prefect flow (flows/delivery.py) carries each stage out as a Prefect task (boards in parallel, under the
+GitHub concurrency limit); the tests and the benchmarks carry out the very same stage functions in this
+process (`DirectStages`). Either way this function decides what happens in which order, so there is one
+pipeline, and what the tests prove is what production runs.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Protocol
+
+from flows.summary import board_rows
+from tasks.config import ProjectSpec, RunSettings
+from tasks.extract import stages as extract
+from tasks.extract.board import BoardRead
+from tasks.extract.client import RetryPolicy
+from tasks.extract.issue_graph import IssueGraphRead
+from tasks.landing.zone import RunLanding, RunManifest, start_run_landing
+from tasks.records import KnownIssue
+from tasks.resources import github_token, landing_store
+from tasks.transform.run_frames import RunFrames, frames_from_landing
+from tasks.warehouse import stages as warehouse
+from tasks.warehouse.load import LoadResult
+from tasks.warehouse.runs import known_issues, mark_abandoned_runs, recorded_run
+from tasks.warehouse.stages import WarehouseAddress
+
+
+@dataclass(frozen=True)
+class DeliveryRequest:
+    """The delivery flow's parameters: what to read, where from, and where to put it."""
+
+    projects: list[ProjectSpec]
+    report_timezone: str = "UTC"
+    as_of: datetime | None = None
+    landing: str | None = None
+    github_graphql_url: str | None = None
+    github_token_block: str | None = None
+    warehouse_block: str | None = None
+    landing_block: str | None = None
+
+
+class Stages(Protocol):
+    """Who carries out each stage: Prefect tasks in the flow, plain calls in tests and benchmarks."""
+
+    def start(self) -> None: ...
+    def prepare_warehouse(self, block: str | None) -> WarehouseAddress: ...
+    def read_known_issues(self, warehouse: WarehouseAddress) -> dict[str, KnownIssue]: ...
+    def extract_boards(self, request: DeliveryRequest, landing: RunLanding) -> list[BoardRead]: ...
+    def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
+                            known: dict[str, KnownIssue]) -> IssueGraphRead: ...
+    def transform(self, landing: RunLanding) -> RunFrames: ...
+    def load(self, warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str, spend: dict,
+             report_timezone: str) -> LoadResult: ...
+    def read_data_quality(self, warehouse: WarehouseAddress) -> list[tuple]: ...
+
+
+@dataclass
+class DeliveryRun:
+    """What one run did: its landing, what extraction read, the frames, what the load wrote, the checks."""
+
+    run_id: str
+    as_of: datetime
+    warehouse: WarehouseAddress
+    landing: RunLanding
+    extraction: extract.ExtractionReport
+    frames: RunFrames
+    load: LoadResult
+    checks: list[tuple]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The run in plain values, for the command line, the artifacts and the flow's result."""
+        return {
+            "run_id": self.run_id,
+            "as_of": self.as_of.isoformat(),
+            "warehouse": self.warehouse.description,
+            "landing": self.landing.location,
+            "boards": board_rows(self.extraction, self.load, self.checks),
+            "issues_observed": self.frames.issues.height,
+            "issues_detailed": self.extraction.issue_graph.detailed,
+            "issue_versions_written": self.load.issue_versions_opened + self.load.issue_versions_closed,
+            "graphql_requests": self.extraction.requests,
+            "graphql_points": self.extraction.points,
+            "versions_written": self.load.versions_written,
+            "stage_seconds": {name: round(seconds, 3) for name, seconds in self.stage_seconds.items()},
+        }
+
+
+def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = None) -> DeliveryRun:
+    """Read every board of the request and record what changed since the last run."""
+    settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone)
+    as_of = (request.as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    run_id = run_id or str(uuid.uuid4())
+    seconds: dict[str, float] = {}
+    stages.start()
+    with _timed(seconds, "prepare_warehouse"):
+        warehouse_address = stages.prepare_warehouse(request.warehouse_block)
+    mark_abandoned_runs(warehouse_address.url)
+    landing = start_run_landing(
+        landing_store(request.landing, request.landing_block),
+        RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects, report_timezone=settings.report_timezone,
+                    github_graphql_url=extract.github_url(request.github_graphql_url)),
+    )
+    with recorded_run(warehouse_address.url, run_id, as_of, settings.projects):
+        with _timed(seconds, "read_known_issues"):
+            known = stages.read_known_issues(warehouse_address)
+        with _timed(seconds, "extract_boards"):
+            extraction = extract.ExtractionReport(boards=stages.extract_boards(request, landing))
+        with _timed(seconds, "extract_issue_graph"):
+            extraction.issue_graph = stages.extract_issue_graph(request, landing, extraction.boards, known)
+        extract.mark_complete(landing, extraction)
+        with _timed(seconds, "transform"):
+            frames = stages.transform(landing)
+        with _timed(seconds, "load"):
+            result = stages.load(warehouse_address, frames, as_of, run_id, extraction.spend(),
+                                 settings.report_timezone)
+    with _timed(seconds, "read_data_quality"):
+        checks = stages.read_data_quality(warehouse_address)
+    return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds)
+
+
+@dataclass
+class DirectStages:
+    """Every stage as a plain call in this process, no Prefect: for tests and benchmarks.
+
+    `token`, `database_url` and `policy` stand in for the token block, the warehouse block (or DATABASE_URL)
+    and the client's default retry policy (tests answer faults in milliseconds, not minutes)."""
+
+    token: str | None = field(default=None, repr=False)
+    database_url: str | None = field(default=None, repr=False)
+    policy: RetryPolicy | None = None
+
+    def start(self) -> None:
+        pass
+
+    def prepare_warehouse(self, block: str | None) -> WarehouseAddress:
+        return warehouse.prepare_warehouse(block, self.database_url)
+
+    def read_known_issues(self, warehouse_address: WarehouseAddress) -> dict[str, KnownIssue]:
+        return known_issues(warehouse_address.url)
+
+    def extract_boards(self, request: DeliveryRequest, landing: RunLanding) -> list[BoardRead]:
+        token = self._token(request)
+        return [extract.extract_board(extract.github_url(request.github_graphql_url), token, landing, spec,
+                                      self.policy) for spec in request.projects]
+
+    def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
+                            known: dict[str, KnownIssue]) -> IssueGraphRead:
+        return extract.extract_issue_graph(extract.github_url(request.github_graphql_url), self._token(request),
+                                           landing, boards, known, self.policy)
+
+    def transform(self, landing: RunLanding) -> RunFrames:
+        return frames_from_landing(landing)
+
+    def load(self, warehouse_address: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
+             spend: dict, report_timezone: str) -> LoadResult:
+        return warehouse.load_and_record(warehouse_address.url, frames, as_of, run_id, spend, report_timezone)
+
+    def read_data_quality(self, warehouse_address: WarehouseAddress) -> list[tuple]:
+        return warehouse.read_data_quality(warehouse_address.url)
+
+    def _token(self, request: DeliveryRequest) -> str:
+        return self.token if self.token is not None else github_token(request.github_token_block)
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = time.perf_counter() - started

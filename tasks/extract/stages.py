@@ -1,0 +1,77 @@
+"""The extraction stage as plain functions: read one board, then complete the issue graph around the boards.
+
+The Prefect tasks (tasks/extract/tasks.py), the tests and the benchmarks all call these; only the tasks add the
+GitHub concurrency slot around them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tasks.config import ProjectSpec
+from tasks.extract.board import BoardRead, read_board
+from tasks.extract.client import DEFAULT_GITHUB_URL, GitHubClient, RetryPolicy
+from tasks.extract.issue_graph import IssueGraphRead, complete_issue_graph
+from tasks.landing.zone import COMPLETE, RunLanding
+from tasks.records import KnownIssue
+
+Result = TypeVar("Result")
+
+
+@dataclass
+class ExtractionReport:
+    boards: list[BoardRead] = field(default_factory=list)
+    issue_graph: IssueGraphRead | None = None
+
+    @property
+    def requests(self) -> int:
+        return sum(b.requests for b in self.boards) + (self.issue_graph.requests if self.issue_graph else 0)
+
+    @property
+    def points(self) -> int:
+        return sum(b.points for b in self.boards) + (self.issue_graph.points if self.issue_graph else 0)
+
+    def spend(self) -> dict:
+        """GitHub requests and points by board (project id), the issue graph's under "issue_graph"; landed
+        with the run so that a replay can record them too."""
+        spend = {b.project_id: {"requests": b.requests, "points": b.points} for b in self.boards}
+        graph = self.issue_graph
+        spend["issue_graph"] = {"requests": graph.requests if graph else 0, "points": graph.points if graph else 0}
+        return spend
+
+
+def github_url(configured: str | None = None) -> str:
+    return configured or os.environ.get("GITHUB_GRAPHQL_URL") or DEFAULT_GITHUB_URL
+
+
+def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
+                  policy: RetryPolicy | None = None) -> BoardRead:
+    """Read one board's fields and every item into the landing zone."""
+    return _with_client(url, token, policy, lambda client: read_board(client, landing, spec))
+
+
+def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[BoardRead],
+                        known: dict[str, KnownIssue], policy: RetryPolicy | None = None) -> IssueGraphRead:
+    """Parents, sub-issues and details of what changed, around the issues the boards hold."""
+    board_issues: dict[str, dict] = {}
+    for board in boards:
+        board_issues.update(board.issues or {})
+    return _with_client(url, token, policy,
+                        lambda client: complete_issue_graph(client, landing, board_issues, known))
+
+
+def mark_complete(landing: RunLanding, report: ExtractionReport) -> None:
+    """Written last: every page of the run has landed (a replay loads only complete runs)."""
+    landing.write(COMPLETE, {"spend": report.spend()})
+
+
+def _with_client(url: str, token: str, policy: RetryPolicy | None,
+                 work: Callable[[GitHubClient], Result]) -> Result:
+    client = GitHubClient(url, token, policy=policy or RetryPolicy())
+    try:
+        return work(client)
+    finally:
+        client.close()
