@@ -51,6 +51,7 @@ def empty_database_url(postgres_admin_url):
     """A fresh database with no schema at all."""
     name = f"dm_test_{os.getpid()}_{next(_database_numbers)}"
     ensure_database(postgres_admin_url, name)
+    pin_clock(with_database(postgres_admin_url, name))
     yield with_database(postgres_admin_url, name)
     drop_database(postgres_admin_url, name)
 
@@ -60,6 +61,7 @@ def warehouse_url(postgres_admin_url, migrated_template):
     """A fresh, migrated warehouse database for one test."""
     name = f"dm_test_{os.getpid()}_{next(_database_numbers)}"
     ensure_database(postgres_admin_url, name, template=migrated_template)
+    pin_clock(with_database(postgres_admin_url, name))
     yield with_database(postgres_admin_url, name)
     drop_database(postgres_admin_url, name)
 
@@ -71,6 +73,16 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def pin_clock(url: str, moment: str | None = None) -> None:
+    """Give the views of this database a fixed clock: `moment`, else DELIVERY_METRICS_TEST_CLOCK when set."""
+    moment = moment or os.environ.get("DELIVERY_METRICS_TEST_CLOCK")
+    if moment:
+        with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+            cursor.execute("select current_database()")
+            (database,) = cursor.fetchone()
+            cursor.execute(f'alter database "{database}" set delivery_metrics.clock = \'{moment}\'')
 
 
 def query(url: str, sql: str, parameters: tuple = ()) -> list[tuple]:

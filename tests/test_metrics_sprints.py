@@ -130,11 +130,12 @@ def test_flow_times(scenario):
         from metrics.flow_times order by 1""")
     number = {key: issue.number for key, issue in scenario.issues.items()}
     assert rows == sorted([
-        (number["i1"], 7, None, at(D(-5), 0, 20), 3.01, None),
-        (number["i7"], 7, None, at(D(-1), 0, 20), 7.01, None),
-        (number["i9"], 7, at(D(-2)), at(D(0), 0, 20), 8.01, 1.99),   # started on board 9 (In Review)
-        (number["i10"], 7, at(D(-5)), at(D(-4), 0, 20), 4.01, 0.99),
-        (number["i11"], 7, None, at(D(-3), 0, 20), 5.01, None),
+        # created at 00:00:00 of D-8, closed at 00:00:20 (the day's changes), started at a run (00:00:40)
+        (number["i1"], 7, None, at(D(-5), 0, 0, 20), 3.00, None),
+        (number["i7"], 7, None, at(D(-1), 0, 0, 20), 7.00, None),
+        (number["i9"], 7, at(D(-2)), at(D(0), 0, 0, 20), 8.00, 2.00),   # started on board 9 (In Review)
+        (number["i10"], 7, at(D(-5)), at(D(-4), 0, 0, 20), 4.00, 1.00),
+        (number["i11"], 7, None, at(D(-3), 0, 0, 20), 5.00, None),
     ])
 
 

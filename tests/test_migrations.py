@@ -6,13 +6,15 @@ import pytest
 
 from tasks.warehouse.database import connect
 from tasks.warehouse.migrate import MigrationError, available_migrations, migrate
+from tasks.warehouse.views import view_files
 from tests.conftest import query
 
 
 def test_fresh_database_is_migrated_and_rerun_is_a_no_op(empty_database_url):
     with connect(empty_database_url) as connection:
         applied = migrate(connection)
-    assert applied == [migration.path.name for migration in available_migrations()]
+    assert applied == [migration.path.name for migration in available_migrations()] + [
+        view.name for view in view_files()]
     with connect(empty_database_url) as connection:
         assert migrate(connection) == []
     recorded = query(empty_database_url, "select version from etl.schema_migrations order by version")
@@ -38,7 +40,7 @@ def test_two_runs_migrating_at_once_apply_each_migration_once(empty_database_url
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(len(applied) for applied in results) == [0, 0, len(available_migrations())]
+    assert sorted(len(applied) for applied in results) == [0, 0, len(available_migrations()) + len(view_files())]
 
 
 def test_failing_migration_rolls_back_and_names_the_file(empty_database_url, tmp_path):

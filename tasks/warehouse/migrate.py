@@ -9,7 +9,8 @@ from pathlib import Path
 import adbc_driver_postgresql.dbapi as adbc
 
 from tasks.errors import PipelineError
-from tasks.warehouse.sql_files import execute_script
+from tasks.warehouse.sql_files import execute_script, sql_file
+from tasks.warehouse.views import VIEWS_FOLDER, apply_view_files
 
 MIGRATIONS_FOLDER = Path(__file__).parent / "migrations"
 # Any constant shared by every run of this package; it serializes concurrent migrations.
@@ -40,20 +41,15 @@ def available_migrations(folder: Path = MIGRATIONS_FOLDER) -> list[Migration]:
     return migrations
 
 
-def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER) -> list[str]:
-    """Bring the schema up to date; return the names of the migrations applied (empty when current)."""
+def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER, views: Path = VIEWS_FOLDER) -> list[str]:
+    """Bring the schema up to date: the numbered migrations not applied yet, then the view files if any changed.
+    Returns the names of the migration files and view objects applied (empty when current)."""
     applied: list[str] = []
     with connection.cursor() as cursor:
         try:
             cursor.execute("select pg_advisory_xact_lock($1)", parameters=(MIGRATION_LOCK_KEY,))
             cursor.fetchall()
-            execute_script(
-                connection,
-                "create schema if not exists etl;"
-                "create table if not exists etl.schema_migrations ("
-                " version integer primary key, name text not null,"
-                " applied_at timestamptz not null default now())",
-            )
+            execute_script(connection, sql_file("create_migration_tables"))
             cursor.execute("select version from etl.schema_migrations")
             done = {row[0] for row in cursor.fetchall()}
             for migration in available_migrations(folder):
@@ -68,6 +64,7 @@ def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER) -> li
                     parameters=(migration.version, migration.name),
                 )
                 applied.append(migration.path.name)
+            applied += apply_view_files(connection, cursor, views)
             connection.commit()
         except BaseException:
             connection.rollback()

@@ -1,0 +1,52 @@
+create view metrics.deliverable_burnup as
+-- one row per deliverable per day from its board's first observed day to today, membership as of each day
+with days as (
+    select
+        deliverable.deliverable_id, series.day::date as day
+    from metrics_base.deliverables as deliverable
+    join github.projects as project using (project_id)
+    cross join metrics_base.settings as settings
+    cross join lateral generate_series(
+        (project.first_observed_at at time zone settings.report_timezone)::date, settings.today, interval '1 day'
+    ) as series (day)
+),
+live as (
+    select series.day::date as day, state.*
+    from metrics_base.settings as settings
+    cross join metrics_base.facts_valid_through as facts
+    cross join lateral generate_series(
+        greatest(facts.valid_through + 1,
+                 (select min(first_observed_at at time zone settings.report_timezone)::date from github.projects)),
+        settings.today, interval '1 day'
+    ) as series (day)
+    cross join lateral metrics_base.deliverable_state_at(
+        (series.day::date + 1)::timestamp at time zone settings.report_timezone
+    ) as state
+),
+states as (
+    select facts.deliverable_id, facts.day, facts.scope_issues, facts.done_issues, facts.scope_points,
+           facts.done_points
+    from metrics_base.deliverable_day_facts as facts
+    where facts.day <= (select valid_through from metrics_base.facts_valid_through)
+    union all
+    select live.deliverable_id, live.day, live.scope_issues, live.done_issues, live.scope_points, live.done_points
+    from live
+)
+select
+    entity.url as deliverable_url,
+    days.day,
+    coalesce(states.scope_issues, 0) as scope_issues,
+    coalesce(states.done_issues, 0) as done_issues,
+    coalesce(states.scope_points, 0) as scope_points,
+    coalesce(states.done_points, 0) as done_points
+from days
+join github.issues as entity on entity.issue_id = days.deliverable_id
+left join states using (deliverable_id, day)
+order by entity.url, days.day;
+comment on view metrics.deliverable_burnup is 'One row per deliverable per day from its roadmap board''s first observed day to today, membership as of each day. Derived at every read.';
+comment on column metrics.deliverable_burnup.deliverable_url is 'Web address of the deliverable issue';
+comment on column metrics.deliverable_burnup.day is 'Calendar day in the reporting time zone (state at its end)';
+comment on column metrics.deliverable_burnup.scope_issues is 'Work items (leaf descendants by that day''s parent links), not dropped';
+comment on column metrics.deliverable_burnup.done_issues is 'Of those, done';
+comment on column metrics.deliverable_burnup.scope_points is 'Points of the scope work items';
+comment on column metrics.deliverable_burnup.done_points is 'Points of the done work items';

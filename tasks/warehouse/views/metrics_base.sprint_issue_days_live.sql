@@ -1,0 +1,31 @@
+-- The sprint issue days computed from the versions. An issue on a single sprint board (the usual case) takes
+-- its own item's points without the first-configured-board lookup.
+create view metrics_base.sprint_issue_days_live as
+select
+    sprint_day.project_id, sprint_day.owner_login, sprint_day.project_number, sprint_day.field_id,
+    sprint_day.sprint_id, sprint_day.title, sprint_day.start_date, sprint_day.end_date, sprint_day.day,
+    sprint_day.day_end,
+    item.content_id as issue_id,
+    issue.closed_at,
+    issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
+    issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
+    case
+        when exists (
+            select 1
+            from github.item_versions as other
+            join github.projects as other_project using (project_id)
+            where other.content_id = item.content_id and other.project_id <> item.project_id
+                and other_project.role = 'sprint'
+        ) then metrics_base.points_at(item.content_id, sprint_day.day_end)
+        else item.points
+    end as points
+from metrics_base.sprint_days as sprint_day
+join github.item_versions as item
+    on item.project_id = sprint_day.project_id
+    and item.sprint_id = sprint_day.sprint_id
+    and item.content_type = 'Issue'
+    and metrics_base.is_state_at(item.valid_from, item.valid_to, sprint_day.day_end)
+join github.issue_versions as issue
+    on issue.issue_id = item.content_id
+    and metrics_base.is_state_at(issue.valid_from, issue.valid_to, sprint_day.day_end);
+comment on view metrics_base.sprint_issue_days_live is 'sprint_issue_days computed from the versions (what the facts table materializes).';
