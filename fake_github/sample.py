@@ -69,8 +69,13 @@ def sample_world(today: date) -> tuple[FakeWorld, Sample]:
         issue = world.add_issue(f"{ORG}/api", title, parent=sample.issues.get(parent), issue_type="Task")
         add(key, issue)
         world.add_item(team, issue, {"Points": points, "Sprint": sprint, "Status": status})
-        if status == "Done":
-            world.close(issue)
+    # Sprint 1 ended the day before the demo's first day, before the boards were ever read: its work was done
+    # during it, so the first run already shows it (reconstructed from when issues were created and closed).
+    created = world.now
+    for key, day_of_sprint in (("s1", 4), ("s2", 10)):
+        world.now = datetime.combine(start + timedelta(days=day_of_sprint), time(15), timezone.utc)
+        world.close(sample.issues[key])
+    world.now = created
     add("m1", world.add_issue(f"{ORG}/mobile", "Signup on mobile", parent=sample.issues["signup"]))
     world.add_item(mobile, sample.issues["m1"], {"Points": 5, "Sprint": "Sprint 2", "Status": "Todo"})
     world.add_item(mobile, sample.issues["b1"], {"Points": 8, "Sprint": "Sprint 2", "Status": "Todo"})  # on two boards

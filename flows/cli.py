@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from tasks.config import ConfigError, ProjectSpec, RunSettings, load_run_settings
+from tasks.config import ConfigError, ProjectSpec, RunSettings, load_run_settings, parse_run_settings
 from tasks.errors import PipelineError
 
 
@@ -47,6 +47,13 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--points-field", metavar="NAME", default="Points", help="with --owner: the number field (default: Points)")
     parser.add_argument("--status-field", metavar="NAME", default="Status", help="with --owner: the status field (default: Status)")
     parser.add_argument(
+        "--no-reconstruct-history",
+        action="store_true",
+        help="at a board's first read, record only what is observed; by default the history before the first read "
+        "is rebuilt from GitHub's timestamps (when each item was added, each issue created and closed), so sprints "
+        "that ran before it have numbers (also the config key reconstruct_history: false)",
+    )
+    parser.add_argument(
         "--report-timezone",
         metavar="ZONE",
         help="IANA time zone that decides what a day is (default: the config file's, else UTC)",
@@ -83,8 +90,11 @@ def run_settings_from_args(args: argparse.Namespace) -> RunSettings:
         raise ConfigError("--owner and --project go together: give both (or use --config)")
     else:
         raise ConfigError("no board to read: give --config FILE, or --owner LOGIN --project NUMBER (or try --demo)")
-    if args.report_timezone:
-        settings = RunSettings(projects=settings.projects, report_timezone=args.report_timezone)
+    overrides = {"report_timezone": args.report_timezone} if args.report_timezone else {}
+    if args.no_reconstruct_history:
+        overrides["reconstruct_history"] = False
+    if overrides:  # validated as the config file is
+        settings = parse_run_settings({**settings.model_dump(), **overrides}, "the command line")
     return settings
 
 

@@ -57,8 +57,9 @@ class PrefectStages:
     def transform(self, landing):
         return transform_landing(landing)
 
-    def load(self, warehouse_address, frames, as_of, run_id, spend, report_timezone):
-        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, report_timezone)
+    def load(self, warehouse_address, frames, as_of, run_id, spend, report_timezone, reconstruct_history):
+        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, report_timezone,
+                                      reconstruct_history)
 
     def read_data_quality(self, warehouse_address):
         return warehouse.read_data_quality(warehouse_address)
@@ -79,6 +80,7 @@ def delivery(
     github_token_block: str | None = None,
     warehouse_block: str | None = None,
     landing_block: str | None = None,
+    reconstruct_history: bool = True,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -93,10 +95,14 @@ def delivery(
         warehouse_block: name of a SqlAlchemyConnector block for the warehouse (default: env DATABASE_URL,
             else the embedded Postgres).
         landing_block: name of an S3Bucket block for the raw pages (default: the `landing` folder).
+        reconstruct_history: at a board's first read, rebuild the history of its issues before that read from
+            GitHub's timestamps (when each item was added, each issue created and closed), so sprints and
+            deliverables that ran before the first run have numbers.
     """
     request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
-                              warehouse_block=warehouse_block, landing_block=landing_block)
+                              warehouse_block=warehouse_block, landing_block=landing_block,
+                              reconstruct_history=reconstruct_history)
     run = run_delivery(request, PrefectStages(), current_run_id())
     summary = run.summary()
     create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
@@ -167,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = delivery(
             projects=settings.projects,
             report_timezone=settings.report_timezone,
+            reconstruct_history=settings.reconstruct_history,
             as_of=parse_as_of(args.as_of),
             landing=args.landing,
             github_graphql_url=args.github_url,

@@ -44,6 +44,7 @@ class DeliveryRequest:
     github_token_block: str | None = None
     warehouse_block: str | None = None
     landing_block: str | None = None
+    reconstruct_history: bool = True
 
 
 class Stages(Protocol):
@@ -57,7 +58,7 @@ class Stages(Protocol):
                             known: dict[str, KnownIssue]) -> IssueGraphRead: ...
     def transform(self, landing: RunLanding) -> RunFrames: ...
     def load(self, warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str, spend: dict,
-             report_timezone: str) -> LoadResult: ...
+             report_timezone: str, reconstruct_history: bool) -> LoadResult: ...
     def read_data_quality(self, warehouse: WarehouseAddress) -> list[tuple]: ...
 
 
@@ -89,13 +90,15 @@ class DeliveryRun:
             "graphql_requests": self.extraction.requests,
             "graphql_points": self.extraction.points,
             "versions_written": self.load.versions_written,
+            "reconstructed_versions": self.load.reconstructed_versions,
             "stage_seconds": {name: round(seconds, 3) for name, seconds in self.stage_seconds.items()},
         }
 
 
 def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = None) -> DeliveryRun:
     """Read every board of the request and record what changed since the last run."""
-    settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone)
+    settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone,
+                           reconstruct_history=request.reconstruct_history)
     as_of = (request.as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
     run_id = run_id or str(uuid.uuid4())
     seconds: dict[str, float] = {}
@@ -106,7 +109,8 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     landing = start_run_landing(
         landing_store(request.landing, request.landing_block),
         RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects, report_timezone=settings.report_timezone,
-                    github_graphql_url=extract.github_url(request.github_graphql_url)),
+                    github_graphql_url=extract.github_url(request.github_graphql_url),
+                    reconstruct_history=settings.reconstruct_history),
     )
     with recorded_run(warehouse_address.url, run_id, as_of, settings.projects):
         with _timed(seconds, "read_known_issues"):
@@ -120,7 +124,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
             frames = stages.transform(landing)
         with _timed(seconds, "load"):
             result = stages.load(warehouse_address, frames, as_of, run_id, extraction.spend(),
-                                 settings.report_timezone)
+                                 settings.report_timezone, settings.reconstruct_history)
     with _timed(seconds, "read_data_quality"):
         checks = stages.read_data_quality(warehouse_address)
     return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds)
@@ -160,8 +164,9 @@ class DirectStages:
         return frames_from_landing(landing)
 
     def load(self, warehouse_address: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-             spend: dict, report_timezone: str) -> LoadResult:
-        return warehouse.load_and_record(warehouse_address.url, frames, as_of, run_id, spend, report_timezone)
+             spend: dict, report_timezone: str, reconstruct_history: bool) -> LoadResult:
+        return warehouse.load_and_record(warehouse_address.url, frames, as_of, run_id, spend, report_timezone,
+                                         reconstruct_history=reconstruct_history)
 
     def read_data_quality(self, warehouse_address: WarehouseAddress) -> list[tuple]:
         return warehouse.read_data_quality(warehouse_address.url)

@@ -56,7 +56,8 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
         with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
             frames = frames_from_landing(run)
             result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
-                                     manifest.report_timezone, refresh_metrics=False)
+                                     manifest.report_timezone, refresh_metrics=False,
+                                     reconstruct_history=manifest.reconstruct_history)
         versions += result.versions_written
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),

@@ -45,6 +45,8 @@ class RunSettings(BaseModel):
 
     projects: list[ProjectSpec] = Field(min_length=1)
     report_timezone: str = "UTC"
+    reconstruct_history: bool = Field(
+        True, description="At a board's first read, rebuild the history before it from GitHub's timestamps")
 
     @field_validator("report_timezone")
     @classmethod

@@ -28,8 +28,8 @@ def small_board(issues: int = 5, sprint_start: date = date(2026, 1, 5)):
 
 
 def deliver(database_url: str, github_url: str, specs: list[ProjectSpec], as_of: datetime, landing_root: Path,
-            token: str = TOKEN, report_timezone: str = "UTC") -> DeliveryRun:
+            token: str = TOKEN, report_timezone: str = "UTC", reconstruct_history: bool = True) -> DeliveryRun:
     """One delivery run, exactly as the flow orders it, without Prefect."""
     request = DeliveryRequest(projects=specs, report_timezone=report_timezone, as_of=as_of, landing=str(landing_root),
-                              github_graphql_url=github_url)
+                              github_graphql_url=github_url, reconstruct_history=reconstruct_history)
     return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST))

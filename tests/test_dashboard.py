@@ -66,7 +66,21 @@ def test_pages_name_the_sprints_and_deliverables_and_every_chart_has_its_data(si
     burndown = json.loads(next((output / "data").glob("burndown-octo-demo-1-*.json")).read_text())
     assert burndown and {"day", "scope_points", "ideal_remaining_points"} <= set(burndown[0])
     quality = (output / "data-quality.html").read_text()
-    assert "freshness" in quality and "orphan_issues" in quality
+    assert "freshness" in quality and "orphan_issues" in quality and "reconstructed_history" in quality
+
+
+def test_the_sprint_that_ended_before_the_first_read_is_shown_as_reconstructed(site):
+    output, _ = site
+    locale = json.loads((Path(__file__).parents[1] / "tasks/publish/locale/en.json").read_text())
+    sprint_1 = [page.read_text() for page in output.glob("sprint-octo-demo-1-*.html") if "<h1>Sprint 1" in
+                page.read_text()]
+    assert len(sprint_1) == 1
+    assert locale["reconstructed_limits"][:60] in sprint_1[0]  # the limits, in words
+    assert sprint_1[0].count('fill="#e3e3e3"') >= 2  # the shaded band on both burndown charts
+    assert "Sprint 1 (reconstructed)" in sprint_1[0]  # the velocity bar is labelled
+    velocity = [row for row in json.loads(next((output / "data").glob("velocity-octo-demo-1-*.json")).read_text())
+                if row["sprint_title"] == "Sprint 1"]
+    assert velocity and velocity[0]["completed_points"] == 8.0  # s1 and s2 were done during Sprint 1
 
 
 def test_site_needs_no_network(site):

@@ -1,6 +1,7 @@
 """History: runs a day apart write exactly the changed versions, reruns write nothing, failures write nothing."""
 
 from dataclasses import replace
+from functools import partial
 from datetime import datetime, timedelta, timezone
 
 import polars as pl
@@ -17,6 +18,8 @@ from tests.runs import TOKEN, deliver, small_board
 
 DAY1 = datetime(2026, 1, 6, 18, tzinfo=timezone.utc)
 DAY2 = DAY1 + timedelta(days=1)
+# These tests state what observation alone writes; reconstructed history has tests of its own.
+observe = partial(deliver, reconstruct_history=False)
 SPEC = [ProjectSpec(owner="acme", number=7)]
 
 
@@ -44,12 +47,12 @@ def issue_history(url):
 def test_two_runs_a_day_apart_write_exactly_the_changed_versions(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     world.set_labels(issues[2], ["bug"])
-    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.now = DAY1 + timedelta(hours=2)
     world.set_value(team, issues[0], "Points", 2.5)
     world.set_value(team, issues[1], "Sprint", "Sprint 2")
     world.close(issues[1], "NOT_PLANNED")
-    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
+    second = observe(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert item_history(warehouse_url) == [
         (1, DAY1, DAY2, "Todo", 1.0, "Sprint 1"),
         (1, DAY2, None, "Todo", 2.5, "Sprint 1"),
@@ -71,7 +74,7 @@ def test_two_runs_a_day_apart_write_exactly_the_changed_versions(warehouse_url, 
 
 def test_loading_the_same_pages_twice_changes_nothing(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    first = deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    first = observe(warehouse_url, github, SPEC, DAY1, tmp_path)
     before = item_history(warehouse_url), issue_history(warehouse_url)
     start_runs(warehouse_url, "00000000-0000-0000-0000-000000000002", DAY1, SPEC)
     again = load_and_record(warehouse_url, first.frames, DAY1, "00000000-0000-0000-0000-000000000002", None)
@@ -81,33 +84,33 @@ def test_loading_the_same_pages_twice_changes_nothing(warehouse_url, tmp_path, b
 
 def test_an_unchanged_next_day_writes_nothing(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
-    assert deliver(warehouse_url, github, SPEC, DAY2, tmp_path).load.versions_written == 0
+    observe(warehouse_url, github, SPEC, DAY1, tmp_path)
+    assert observe(warehouse_url, github, SPEC, DAY2, tmp_path).load.versions_written == 0
 
 
 def test_a_run_older_than_the_stored_history_is_refused(warehouse_url, tmp_path, board):
     _, _, _, github = board
-    deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY2, tmp_path)
     with pytest.raises(HistoryConflict, match="before the latest stored observation of these boards"):
-        deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+        observe(warehouse_url, github, SPEC, DAY1, tmp_path)
 
 
 def test_an_item_removed_from_its_board_has_its_version_closed(warehouse_url, tmp_path, board):
     world, team, issues, github = board
-    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.remove_item(team, issues[2])
-    deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert [row for row in item_history(warehouse_url) if row[0] == 3] == [(3, DAY1, DAY2, "Todo", 3.0, "Sprint 1")]
 
 
 def test_labels_not_re_read_are_carried_forward(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     world.set_labels(issues[0], ["frontend"])
-    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY1, tmp_path)
     world.now = DAY1 + timedelta(hours=1)
     world.retitle(issues[0], "Renamed")   # moves updatedAt: labels re-read, unchanged
     world.set_value(team, issues[1], "Points", 8)  # item change only: issue not re-read
-    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path)
+    second = observe(warehouse_url, github, SPEC, DAY2, tmp_path)
     assert second.extraction.issue_graph.detailed == 1
     assert query(warehouse_url, "select i.number, v.title, v.labels from github.issue_versions v "
                                 "join github.issues i using (issue_id) where v.valid_to is null order by 1") == [
@@ -116,12 +119,12 @@ def test_labels_not_re_read_are_carried_forward(warehouse_url, tmp_path, board):
 
 def test_a_failed_load_leaves_the_warehouse_as_it_was_and_the_landing_in_place(warehouse_url, tmp_path, board):
     world, team, issues, github = board
-    deliver(warehouse_url, github, SPEC, DAY1, tmp_path)
+    observe(warehouse_url, github, SPEC, DAY1, tmp_path)
     before = item_history(warehouse_url), issue_history(warehouse_url)
     world.now = DAY1 + timedelta(hours=1)
     world.set_value(team, issues[0], "Points", 5)
     world.close(issues[1])
-    second = deliver(warehouse_url, github, SPEC, DAY2, tmp_path / "second")
+    second = observe(warehouse_url, github, SPEC, DAY2, tmp_path / "second")
     # Load the second run's frames once more, a day later, with a column that breaks a constraint.
     broken = replace(second.frames, issues=second.frames.issues.with_columns(pl.lit(None, pl.String).alias("title")))
     start_runs(warehouse_url, "00000000-0000-0000-0000-000000000003", DAY2 + timedelta(days=1), SPEC)
@@ -143,7 +146,7 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was_and_the_landing_in_place(w
 def test_a_failing_run_records_why_and_keeps_its_pages(warehouse_url, tmp_path, board):
     world, team, issues, github = board
     with pytest.raises(Exception):
-        deliver(warehouse_url, github, [ProjectSpec(owner="acme", number=7, points_field="Nope")], DAY1,
+        observe(warehouse_url, github, [ProjectSpec(owner="acme", number=7, points_field="Nope")], DAY1,
                      tmp_path)
     assert query(warehouse_url, "select status, error_message from etl.runs") == [
         ("failed", "GitHubFieldMissing: board acme/7 (Team board) has no field named 'Nope' (the points_field "

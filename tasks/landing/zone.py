@@ -85,10 +85,11 @@ class RunManifest:
     projects: list[ProjectSpec]
     report_timezone: str = "UTC"
     github_graphql_url: str | None = None
+    reconstruct_history: bool = False  # a landing written before the option existed reconstructed nothing
 
     def to_json(self) -> dict:
         return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "report_timezone": self.report_timezone,
-                "github_graphql_url": self.github_graphql_url,
+                "github_graphql_url": self.github_graphql_url, "reconstruct_history": self.reconstruct_history,
                 "projects": [spec.model_dump() for spec in self.projects]}
 
     @classmethod
@@ -100,7 +101,8 @@ class RunManifest:
             return cls(run_id=str(raw["run_id"]), as_of=as_of,
                        projects=[ProjectSpec.model_validate(p) for p in raw["projects"]],
                        report_timezone=raw.get("report_timezone", "UTC"),
-                       github_graphql_url=raw.get("github_graphql_url"))
+                       github_graphql_url=raw.get("github_graphql_url"),
+                       reconstruct_history=bool(raw.get("reconstruct_history", False)))
         except (KeyError, TypeError, ValueError) as error:
             detail = f"missing key {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
             raise LandingError(f"{source} is not a usable run manifest: {detail}") from None

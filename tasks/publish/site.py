@@ -46,6 +46,8 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
     def page(name: str, template: str, **values) -> None:
         files[name] = environment.get_template(template).render(**common, **values).encode()
 
+    reconstructed = {(row["project_owner"], row["project_number"]): row["last_reconstructed_day"]
+                     for row in data.boards.iter_rows(named=True)}
     velocity = data.sprint_velocity
     sprints = []
     for sprint in velocity.sort("start_date", descending=True).iter_rows(named=True):
@@ -59,18 +61,23 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
         burndown = data.sprint_burndown.filter(of_sprint).sort("day")
         recent = velocity.filter((pl.col("project_owner") == key[0]) & (pl.col("project_number") == key[1]) & (
             pl.col("start_date") <= sprint["start_date"])).sort("start_date").tail(RECENT_SPRINTS)
+        through = reconstructed.get(key[:2])
         charts = []
         if burndown.height:
             stem = slug("burndown", *key)
             files.update(downloads(stem, burndown))
-            charts.append({"id": stem, "svg": burndown_issues_svg(burndown, t), "explanation": t["explain_burndown"]})
-            charts.append({"id": stem, "svg": burndown_points_svg(burndown, t), "explanation": t["explain_points"]})
+            charts.append({"id": stem, "svg": burndown_issues_svg(burndown, t, through),
+                           "explanation": t["explain_burndown"]})
+            charts.append({"id": stem, "svg": burndown_points_svg(burndown, t, through),
+                           "explanation": t["explain_points"]})
         stem = slug("velocity", *key)
         files.update(downloads(stem, recent))
-        charts.append({"id": stem, "svg": velocity_svg(recent, t), "explanation": t["explain_velocity"]})
+        charts.append({"id": stem, "svg": velocity_svg(recent, t, through), "explanation": t["explain_velocity"]})
+        shows_reconstructed = through is not None and sprint["start_date"] <= through
         issues = data.sprint_issues.filter(of_sprint)
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
              start_date=sprint["start_date"], end_date=sprint["end_date"], state=state, charts=charts,
+             reconstructed_note=t["reconstructed_limits"] if shows_reconstructed else None,
              open_issues=issues.filter(~pl.col("is_done")).to_dicts(),
              done_issues=issues.filter(pl.col("is_done")).to_dicts())
 
@@ -85,13 +92,15 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
     progress = data.deliverable_progress.sort("deliverable_title")
     files.update(downloads("deliverable-progress", progress))
     charts = []
+    roadmap_through = max((row["last_reconstructed_day"] for row in data.boards.iter_rows(named=True)
+                           if row["role"] == "roadmap" and row["last_reconstructed_day"] is not None), default=None)
     if data.deliverable_burnup.height:
         titles = dict(zip(progress["deliverable_url"], progress["deliverable_title"]))
         files.update(downloads("deliverable-burnup", data.deliverable_burnup))
-        charts.append({"id": "deliverable-burnup", "svg": deliverable_burnups_svg(data.deliverable_burnup, titles, t),
-                       "explanation": t["explain_burnup"]})
+        charts.append({"id": "deliverable-burnup", "explanation": t["explain_burnup"],
+                       "svg": deliverable_burnups_svg(data.deliverable_burnup, titles, t, roadmap_through)})
     page("deliverables.html", "deliverables.html", title=t["deliverables"], deliverables=progress.to_dicts(),
-         charts=charts)
+         charts=charts, reconstructed_note=t["reconstructed_limits"] if roadmap_through and charts else None)
 
     files.update(downloads("data-quality", data.data_quality))
     page("data-quality.html", "data-quality.html", title=t["data_quality"], checks=data.data_quality.to_dicts())

@@ -33,6 +33,7 @@ class LoadResult:
     item_versions_closed: dict[str, int] = field(default_factory=dict)
     issue_versions_opened: int = 0
     issue_versions_closed: int = 0
+    reconstructed_versions: int = 0  # of the opened ones: rebuilt for the time before a board's first observation
     ingest_seconds: float = 0.0
     merge_seconds: float = 0.0
     refresh_seconds: float = 0.0
@@ -52,9 +53,10 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
 
 
 def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",
-             refresh_metrics: bool = True) -> LoadResult:
+             refresh_metrics: bool = True, reconstruct_history: bool = True) -> LoadResult:
     """Merge one run's frames into the history, observed at `as_of`, and (unless told not to) bring the
-    materialized daily facts up to date. Does not commit."""
+    materialized daily facts up to date. With `reconstruct_history`, a board observed for the first time also
+    gets the versions its issue items held before (docs/metrics.md, "Reconstructed history"). Does not commit."""
     result = LoadResult()
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -67,6 +69,8 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
                 f"({latest.isoformat()}); history only moves forward. Use the replay flow to rebuild history "
                 "from the landing zone into an empty warehouse"
             )
+        if reconstruct_history:
+            execute_script(connection, sql_file("find_first_boards"))
         for step in ("merge_boards", "merge_fields", "merge_sprints"):
             cursor.execute(sql_file(step), parameters=(as_of,))
         result.item_versions_closed = dict(_rows(cursor, "close_item_versions", as_of))
@@ -74,8 +78,11 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         cursor.execute(sql_file("upsert_issues"), parameters=(as_of,))
         result.issue_versions_closed = _scalar(cursor, sql_file("close_issue_versions"), as_of)
         result.issue_versions_opened = _scalar(cursor, sql_file("open_issue_versions"), as_of)
+        changed_from = as_of
+        if reconstruct_history:
+            changed_from = _reconstruct(cursor, as_of, result)
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
-        _scalar(cursor, "select metrics_base.invalidate_facts($1)", as_of)
+        _scalar(cursor, "select metrics_base.invalidate_facts($1)", changed_from)
         merged = time.perf_counter()
         if refresh_metrics:
             _scalar(cursor, "select metrics_base.refresh_facts()")
@@ -87,6 +94,20 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
             "give this run a later --as-of"
         )
     return result
+
+
+def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult) -> datetime:
+    """Write the reconstructed versions of the boards first observed now; return the earliest moment whose state
+    this load changed (the facts from that day on must be recomputed)."""
+    for project_id, written in _rows(cursor, "reconstruct_item_versions", as_of):
+        result.item_versions_opened[project_id] = result.item_versions_opened.get(project_id, 0) + written
+        result.reconstructed_versions += written
+    issues_written = _scalar(cursor, sql_file("reconstruct_issue_versions"), as_of)
+    result.issue_versions_opened += issues_written
+    result.reconstructed_versions += issues_written
+    earliest = _scalar(cursor, "select min(reconstructed_from) from github.projects "
+                               "where project_id in (select project_id from first_boards)")
+    return min(as_of, earliest) if earliest is not None else as_of
 
 
 def _rows(cursor: adbc.Cursor, name: str, as_of: datetime) -> list[tuple]:

@@ -69,19 +69,22 @@ def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[
     return counts
 
 
-def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str,
-                    spend: dict | None, report_timezone: str = "UTC", refresh_metrics: bool = True) -> LoadResult:
+def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str, spend: dict | None,
+                    report_timezone: str = "UTC", refresh_metrics: bool = True,
+                    reconstruct_history: bool = True) -> LoadResult:
     """Load one run and mark it succeeded, in one transaction."""
     with connect(url) as connection:
-        return load_and_record_on(connection, frames, as_of, run_id, spend, report_timezone, refresh_metrics)
+        return load_and_record_on(connection, frames, as_of, run_id, spend, report_timezone, refresh_metrics,
+                                  reconstruct_history)
 
 
 def load_and_record_on(connection, frames: RunFrames, as_of: datetime, run_id: str, spend: dict | None,
-                       report_timezone: str = "UTC", refresh_metrics: bool = True) -> LoadResult:
+                       report_timezone: str = "UTC", refresh_metrics: bool = True,
+                       reconstruct_history: bool = True) -> LoadResult:
     """`load_and_record` on an open connection: commits the whole run, or rolls all of it back (staging
     tables included) and re-raises."""
     try:
-        result = load_run(connection, frames, as_of, report_timezone, refresh_metrics)
+        result = load_run(connection, frames, as_of, report_timezone, refresh_metrics, reconstruct_history)
         counts = run_counts(frames, result, spend)
         with connection.cursor() as cursor:
             finish_runs(cursor, run_id, counts)

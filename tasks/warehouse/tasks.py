@@ -28,8 +28,9 @@ def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
 
 @task(name="load-history", timeout_seconds=1800, **RETRIES)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-                 spend: dict | None, report_timezone: str = "UTC") -> LoadResult:
-    return stages.load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone)
+                 spend: dict | None, report_timezone: str = "UTC", reconstruct_history: bool = True) -> LoadResult:
+    return stages.load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone,
+                                  reconstruct_history=reconstruct_history)
 
 
 @task(name="read-data-quality", timeout_seconds=300, **RETRIES)

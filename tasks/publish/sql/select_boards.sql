@@ -1,4 +1,5 @@
--- One row per board with its current sprint (the one that contains today) and hours since its last good run.
+-- One row per board with its current sprint (the one that contains today), hours since its last good run, and
+-- the last day of its reconstructed history (null when none).
 select
     project.owner_login as project_owner,
     project.project_number,
@@ -7,8 +8,10 @@ select
     project.role,
     current_sprint.sprint_id as current_sprint_id,
     current_sprint.title as current_sprint_title,
-    freshness.value::float8 as hours_since_run
+    freshness.value::float8 as hours_since_run,
+    history.last_reconstructed_day
 from github.projects as project
+join metrics_base.board_history as history using (project_id)
 cross join metrics_base.settings as settings
 left join lateral (
     select sprint.sprint_id, sprint.title

@@ -1,5 +1,6 @@
 create view metrics.data_quality as
--- one row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items
+-- one row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items,
+-- reconstructed history
 with recursive boards as (
     select project.*, (select count(*) from github.projects where role = 'roadmap') as roadmap_boards
     from github.projects as project
@@ -121,6 +122,22 @@ checks as (
     from boards
     left join latest_run
         on latest_run.owner_key = lower(boards.owner_login) and latest_run.project_number = boards.project_number
+    union all
+    select
+        boards.project_id, 'reconstructed_history',
+        coalesce(history.last_reconstructed_day - history.first_state_day + 1, 0),
+        'ok',
+        case
+            when history.last_reconstructed_day is null then
+                'nothing reconstructed; history starts at the first observation, '
+                || to_char(history.first_observed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+            else
+                'days from ' || history.first_state_day || ' through ' || history.last_reconstructed_day
+                || ' are reconstructed from GitHub''s timestamps (first observation '
+                || to_char(history.first_observed_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') || ')'
+        end
+    from boards
+    join metrics_base.board_history as history using (project_id)
 )
 select
     boards.owner_login as project_owner,
@@ -132,10 +149,10 @@ select
 from checks
 join boards using (project_id)
 order by boards.config_position, checks.check_name;
-comment on view metrics.data_quality is 'One row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items. Derived at every read.';
+comment on view metrics.data_quality is 'One row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items, reconstructed history. Derived at every read.';
 comment on column metrics.data_quality.project_owner is 'Owner login of the board';
 comment on column metrics.data_quality.project_number is 'Number of the board';
-comment on column metrics.data_quality.check_name is 'freshness, configured_fields_missing, pointed_share, orphan_issues, non_issue_items or unreadable_items';
+comment on column metrics.data_quality.check_name is 'freshness, configured_fields_missing, pointed_share, orphan_issues, non_issue_items, unreadable_items or reconstructed_history';
 comment on column metrics.data_quality.status is 'ok, warn or fail';
-comment on column metrics.data_quality.value is 'The measured figure (hours, count or percent; see detail)';
+comment on column metrics.data_quality.value is 'The measured figure (hours, count, percent or days; see detail)';
 comment on column metrics.data_quality.detail is 'What the value means, in words';

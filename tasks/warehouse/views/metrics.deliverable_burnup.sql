@@ -1,22 +1,20 @@
 create view metrics.deliverable_burnup as
--- one row per deliverable per day from its board's first observed day to today, membership as of each day
+-- one row per deliverable per day from its board's first day with any state (reconstructed or observed) to
+-- today, membership as of each day
 with days as (
     select
         deliverable.deliverable_id, series.day::date as day
     from metrics_base.deliverables as deliverable
-    join github.projects as project using (project_id)
+    join metrics_base.board_history as history using (project_id)
     cross join metrics_base.settings as settings
-    cross join lateral generate_series(
-        (project.first_observed_at at time zone settings.report_timezone)::date, settings.today, interval '1 day'
-    ) as series (day)
+    cross join lateral generate_series(history.first_state_day, settings.today, interval '1 day') as series (day)
 ),
 live as (
     select series.day::date as day, state.*
     from metrics_base.settings as settings
     cross join metrics_base.facts_valid_through as facts
     cross join lateral generate_series(
-        greatest(facts.valid_through + 1,
-                 (select min(first_observed_at at time zone settings.report_timezone)::date from github.projects)),
+        greatest(facts.valid_through + 1, (select min(first_state_day) from metrics_base.board_history)),
         settings.today, interval '1 day'
     ) as series (day)
     cross join lateral metrics_base.deliverable_state_at(

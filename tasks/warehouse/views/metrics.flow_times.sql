@@ -11,7 +11,7 @@ started as (
     select item.content_id as issue_id, min(item.valid_from) as started_at
     from github.item_versions as item
     join github.projects as project using (project_id)
-    where project.role = 'sprint' and item.status = any(project.in_progress_statuses)
+    where project.role = 'sprint' and item.status = any(project.in_progress_statuses) and not item.reconstructed
     group by item.content_id
 )
 select

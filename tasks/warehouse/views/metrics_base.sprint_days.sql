@@ -1,11 +1,13 @@
 create view metrics_base.sprint_days as
--- one row per sprint (of a board's configured sprint field) per day from its first observed day to min(last day, today)
+-- one row per sprint (of a board's configured sprint field) per day from the board's first day with any state
+-- (reconstructed or observed) to min(last day, today)
 with sprints as (
     select
-        project.project_id, project.owner_login, project.project_number, project.first_observed_at,
+        project.project_id, project.owner_login, project.project_number, history.first_state_day,
         sprint.field_id, sprint.sprint_id, sprint.title, sprint.start_date, sprint.end_date
     from github.sprints as sprint
     join github.projects as project on project.project_id = sprint.project_id and project.role = 'sprint'
+    join metrics_base.board_history as history on history.project_id = project.project_id
     join github.project_fields as board_field
         on board_field.field_id = sprint.field_id and board_field.name = project.sprint_field
 )
@@ -17,7 +19,7 @@ select
 from sprints
 cross join metrics_base.settings as settings
 cross join lateral generate_series(
-    greatest(sprints.start_date, (sprints.first_observed_at at time zone settings.report_timezone)::date),
+    greatest(sprints.start_date, sprints.first_state_day),
     least(sprints.end_date, settings.today),
     interval '1 day'
 ) as series (day);

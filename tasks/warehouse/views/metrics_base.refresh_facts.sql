@@ -1,0 +1,56 @@
+-- Recompute the facts of every day after the valid ones through today (all of them after a time-zone change).
+create or replace function metrics_base.refresh_facts()
+returns integer language plpgsql volatile as $$
+declare
+    zone text := (select report_timezone from metrics_base.settings);
+    today date := (select settings.today from metrics_base.settings as settings);
+    valid date := (select valid_through from metrics_base.facts_valid_through);
+    first_day date := (select min(first_state_day) from metrics_base.board_history);
+    deliverables_valid date;
+    day date;
+    written integer := 0;
+begin
+    -- Runs of other boards may load at the same time: one refresh at a time (held until the load commits).
+    perform pg_advisory_xact_lock(7406202612);
+    valid := (select valid_through from metrics_base.facts_valid_through);
+    if first_day is null then
+        return 0;
+    end if;
+    deliverables_valid := valid;
+    -- A deliverable new on the roadmap has no facts yet: its whole history is recomputed.
+    if exists (select 1 from metrics_base.deliverables as deliverable
+               where not exists (select 1 from metrics_base.deliverable_day_facts as facts
+                                 where facts.deliverable_id = deliverable.deliverable_id)) then
+        deliverables_valid := '-infinity';
+    end if;
+    delete from metrics_base.sprint_issue_day_facts where sprint_issue_day_facts.day > valid;
+    delete from metrics_base.deliverable_day_facts where deliverable_day_facts.day > deliverables_valid;
+    insert into metrics_base.sprint_issue_day_facts
+    select * from metrics_base.sprint_issue_days_live as live where live.day > valid and live.day <= today;
+    get diagnostics written = row_count;
+    day := greatest(deliverables_valid + 1, first_day);
+    while day <= today loop
+        insert into metrics_base.deliverable_day_facts
+        select state.deliverable_id, day, state.scope_issues, state.done_issues, state.scope_points,
+               state.done_points
+        from metrics_base.deliverable_state_at((day + 1)::timestamp at time zone zone) as state;
+        day := day + 1;
+    end loop;
+    insert into metrics_base.forecast_cache (weekly_done, open_items, p50_weeks, p85_weeks)
+    select distinct on (inputs.weekly_done, inputs.open_items)
+        inputs.weekly_done, inputs.open_items, forecast.p50_weeks, forecast.p85_weeks
+    from metrics_base.deliverable_forecast_inputs as inputs
+    cross join lateral metrics_base.forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast
+    where not exists (select 1 from metrics_base.forecast_cache as cache
+                      where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
+    on conflict do nothing;
+    delete from metrics_base.deliverable_progress_facts;
+    insert into metrics_base.deliverable_progress_facts select * from metrics_base.deliverable_progress_live;
+    insert into metrics_base.fact_state (name, report_timezone, valid_through, current_valid, current_week)
+    values ('daily', zone, today, true, date_trunc('week', today)::date)
+    on conflict (name) do update set report_timezone = excluded.report_timezone,
+        valid_through = excluded.valid_through, current_valid = true, current_week = excluded.current_week;
+    return written;
+end
+$$;
+comment on function metrics_base.refresh_facts() is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written. Called by every load, and once after a replay.';
