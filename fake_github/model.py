@@ -177,6 +177,8 @@ class FakeWorld:
         self.item_project: dict[str, Project] = {}
         self._counter = itertools.count(1)
         self._numbers: dict[str, itertools.count] = {}
+        # owner/name -> PUBLIC, PRIVATE or INTERNAL (a repository not named here is PUBLIC)
+        self.repository_visibility: dict[str, str] = {}
 
     # -- ids ---------------------------------------------------------------------------------------------
     def new_id(self, prefix: str) -> str:

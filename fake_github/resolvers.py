@@ -236,7 +236,8 @@ class Resolvers:
 
     def resolve_Issue_repository(self, issue, info):
         return {"id": f"R_{issue.repository}", "name": issue.repository.split("/")[1],
-                "nameWithOwner": issue.repository}
+                "nameWithOwner": issue.repository,
+                "visibility": self.world.repository_visibility.get(issue.repository, "PUBLIC")}
 
     resolve_PullRequest_repository = resolve_Issue_repository
 

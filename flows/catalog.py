@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.cli import Formatter, export_database_url, run_cli
+from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
 from tasks.warehouse.catalog import data_dictionary
 from tasks.warehouse.database import connect
 from tasks.warehouse.migrate import migrate
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
     parser.add_argument("--output", metavar="FILE", default=str(DEFAULT_OUTPUT),
                         help="where to write it (default docs/data-dictionary.md)")
+    add_verbose_option(parser)
     return parser
 
 
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         output.write_text(data_dictionary(url), encoding="utf-8")
         print(f"wrote {output}")
 
-    return run_cli(run)
+    return run_cli(run, args.verbose)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -104,9 +105,28 @@ def export_database_url(url: str | None) -> None:
         os.environ["DATABASE_URL"] = url
 
 
-def run_cli(run: Callable[[], object]) -> int:
-    """Run a command: a known failure prints one paragraph on stderr and exits 1; anything else is a bug and
-    keeps its traceback."""
+def add_verbose_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", action="store_true",
+                        help="on a known failure, also print the full tracebacks (always kept in Prefect's run logs)")
+
+
+class _KnownFailureTracebacks(logging.Filter):
+    """On the console a known failure is its one paragraph: the traceback Prefect's engine logs with it stays in
+    the run's logs in Prefect (whose handler has seen the record before the console does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, PipelineError) and error.user_facing:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def run_cli(run: Callable[[], object], verbose: bool = False) -> int:
+    """Run a command: a known failure prints one paragraph on stderr and exits 1 (with `verbose`, tracebacks as
+    well); anything else is a bug and keeps its traceback."""
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_KnownFailureTracebacks())
     try:
         run()
     except PipelineError as error:

@@ -17,6 +17,7 @@ from prefect.runtime import flow_run
 from flows.cli import (
     Formatter,
     add_project_options,
+    add_verbose_option,
     add_warehouse_options,
     export_database_url,
     parse_as_of,
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Enterprise Server use https://HOST/api/graphql)",
     )
     add_warehouse_options(parser)
+    add_verbose_option(parser)
     parser.add_argument(
         "--as-of",
         metavar="TIMESTAMP",
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print_summary(summary)
 
-    return run_cli(run)
+    return run_cli(run, args.verbose)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from flows.summary import board_rows
-from tasks.config import ProjectSpec, RunSettings
+from tasks.config import ConfigError, ProjectSpec, RunSettings
 from tasks.extract import stages as extract
 from tasks.extract.board import BoardRead
 from tasks.extract.client import RetryPolicy
@@ -99,7 +99,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     """Read every board of the request and record what changed since the last run."""
     settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone,
                            reconstruct_history=request.reconstruct_history)
-    as_of = (request.as_of or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    as_of = observation_time(request.as_of)
     run_id = run_id or str(uuid.uuid4())
     seconds: dict[str, float] = {}
     stages.start()
@@ -128,6 +128,23 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     with _timed(seconds, "read_data_quality"):
         checks = stages.read_data_quality(warehouse_address)
     return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds)
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def observation_time(as_of: datetime | None) -> datetime:
+    """The run's as-of: now, or a given moment that is not in the future (beyond a few minutes of clock skew).
+    A run stored in the future would make every later run fail as older than the stored history."""
+    now = datetime.now(timezone.utc)
+    if as_of is None:
+        return now
+    if as_of.tzinfo is None:
+        raise ConfigError(f"as_of {as_of.isoformat()} has no time zone: give one (e.g. 2026-11-23T18:00:00Z)")
+    if as_of > now + CLOCK_SKEW:
+        raise ConfigError(f"as_of {as_of.isoformat()} is in the future (now is {now.isoformat(timespec='seconds')}): "
+                          "a run cannot observe what has not happened yet")
+    return as_of.astimezone(timezone.utc)
 
 
 @dataclass

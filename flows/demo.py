@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
-from tasks.config import ProjectSpec
+from tasks.config import ConfigError, ProjectSpec
 from tasks.home import data_home
 from tasks.warehouse.database import (
     drop_database,
@@ -38,17 +39,34 @@ def demo_database_url() -> str:
     return with_database(base, DEMO_DATABASE)
 
 
+DEMO_MARK = ".delivery-metrics-demo"
+
+
+def fresh_demo_landing(folder: Path) -> Path:
+    """An empty landing folder for the demo. A folder the demo made (it holds the demo's mark) is emptied; an empty
+    or missing one is used; anything else is refused: the demo never deletes a folder it did not create."""
+    folder = folder.resolve()
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / DEMO_MARK).is_file():
+            raise ConfigError(f"--landing {folder} already holds files the demo did not write; give the demo an "
+                              "empty or new folder (it rebuilds its landing on every run)")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DEMO_MARK).write_text("Written by `python -m flows.delivery --demo`, which empties this folder on "
+                                    "its next run.\n", encoding="utf-8")
+    return folder
+
+
 def run_demo(landing: str | None = None, site: str = "site") -> list[dict]:
     from flows.delivery import delivery, print_summary
     from flows.publish import publish
 
+    landing_root = fresh_demo_landing(Path(landing) if landing else data_home() / "demo-landing")  # first: it may refuse
     now = datetime.now(timezone.utc).replace(microsecond=0)
     world, sample = sample_world(now.date())
     fake = FakeGitHub(world, token="demo-token")
     os.environ["DATABASE_URL"] = demo_database_url()
     os.environ["GITHUB_TOKEN"] = fake.token
-    landing_root = data_home() / "demo-landing" if landing is None else landing
-    shutil.rmtree(landing_root, ignore_errors=True)
     summaries = []
     with RunningFake(fake) as running:
         for day in range(DAYS):

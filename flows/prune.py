@@ -26,9 +26,13 @@ def prune(landing: str | None = None, retention_days: int = 90, landing_block: s
         raise ValueError("retention_days must be at least 1")
     root = landing_store(landing, landing_block)
     cutoff = datetime.now(timezone.utc) - timedelta(days=retention_days)
-    deleted = prune_landings(root, cutoff)
-    get_run_logger().info("pruned %d landed runs observed before %s from %s", len(deleted), cutoff.isoformat(),
-                               root.describe())
+    unreadable: list[str] = []
+    deleted = prune_landings(root, cutoff, unreadable)
+    logger = get_run_logger()
+    logger.info("pruned %d landed runs observed before %s from %s", len(deleted), cutoff.isoformat(),
+                root.describe())
+    for problem in unreadable:
+        logger.warning("kept a landed run whose manifest cannot be read: %s", problem)
     return deleted
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 
-from flows.cli import Formatter, export_database_url, run_cli
+from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
 from tasks.publish.datasets import SiteData, read_site_data
-from tasks.publish.site import load_locale, render_site, write_site
+from tasks.publish.site import languages, load_locale, render_site, write_site
 from tasks.retries import RETRIES
 from tasks.warehouse.tasks import prepare_warehouse
 
@@ -65,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Render the metric views as a static site.")
     parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
     parser.add_argument("--output", metavar="DIR", default="site", help="folder to write the site into (default site)")
-    parser.add_argument("--language", metavar="CODE", default="en", help="locale of the site's strings (default en)")
+    parser.add_argument("--language", metavar="CODE", default="en", choices=languages(),
+                        help=f"locale of the site's strings, one of {', '.join(languages())} (default en)")
+    add_verbose_option(parser)
     return parser
 
 
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         export_database_url(args.database_url)
         print(f"open {publish(output=args.output, language=args.language)}")
 
-    return run_cli(run)
+    return run_cli(run, args.verbose)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ import argparse
 import sys
 from prefect import flow, get_run_logger
 
-from flows.cli import Formatter, add_warehouse_options, export_database_url, run_cli
+from flows.cli import Formatter, add_verbose_option, add_warehouse_options, export_database_url, run_cli
 from tasks.resources import landing_store
-from tasks.landing.zone import COMPLETE, landed_runs
+from tasks.landing.zone import COMPLETE, LandingError, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
 from tasks.warehouse.runs import recorded_run
@@ -41,9 +41,14 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
     warehouse = prepare_warehouse(warehouse_block)
     root = landing_store(landing, landing_block)
     done = succeeded_run_ids(warehouse.url)
-    replayed, skipped, incomplete, versions = [], [], [], 0
+    replayed, skipped, incomplete, refused, versions = [], [], [], [], 0
     for run in landed_runs(root):
-        manifest = run.manifest()
+        try:
+            manifest = run.manifest()
+        except LandingError as error:
+            refused.append(f"{run.name}: {error}")
+            logger.warning("refusing %s: %s", run.name, error)
+            continue
         run_id = manifest.run_id
         if run_id in done:
             skipped.append(run_id)
@@ -53,11 +58,17 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
             logger.warning("skipping %s: its extraction never finished (no %s)", run.name, COMPLETE)
             continue
         as_of = manifest.as_of
+        try:  # everything read and checked before the warehouse is touched
+            frames, spend = frames_from_landing(run), run.read(COMPLETE)["spend"]
+        except (LandingError, KeyError, TypeError, ValueError, AttributeError) as error:
+            problem = str(error) if isinstance(error, LandingError) else f"a landed page has an unexpected shape " \
+                f"({type(error).__name__}: {str(error)[:200]})"
+            refused.append(f"{run.name}: {problem}")
+            logger.warning("refusing %s: %s", run.name, problem)
+            continue
         with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
-            frames = frames_from_landing(run)
-            result = load_and_record(warehouse.url, frames, as_of, run_id, run.read(COMPLETE)["spend"],
-                                     manifest.report_timezone, refresh_metrics=False,
-                                     reconstruct_history=manifest.reconstruct_history)
+            result = load_and_record(warehouse.url, frames, as_of, run_id, spend, manifest.report_timezone,
+                                     refresh_metrics=False, reconstruct_history=manifest.reconstruct_history)
         versions += result.versions_written
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),
@@ -65,7 +76,8 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
     if replayed:
         refresh_metric_facts(warehouse.url)  # once, not after every replayed run
     return {"warehouse": warehouse.description, "landing": root.describe(), "replayed": len(replayed),
-            "already_loaded": len(skipped), "incomplete": incomplete, "versions_written": versions}
+            "already_loaded": len(skipped), "incomplete": incomplete, "refused": refused,
+            "versions_written": versions}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,20 +88,27 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=Formatter,
     )
     add_warehouse_options(parser)
+    add_verbose_option(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
+    refused: list[str] = []
+
     def run() -> None:
         export_database_url(args.database_url)
         summary = replay(landing=args.landing)
         print(f"replayed {summary['replayed']} runs from {summary['landing']} into {summary['warehouse']} "
-              f"({summary['already_loaded']} already loaded, {len(summary['incomplete'])} incomplete skipped); "
-              f"{summary['versions_written']} versions written")
+              f"({summary['already_loaded']} already loaded, {len(summary['incomplete'])} incomplete skipped, "
+              f"{len(summary['refused'])} refused); {summary['versions_written']} versions written")
+        refused.extend(summary["refused"])
+        for problem in summary["refused"]:
+            print(f"refused {problem}", file=sys.stderr)
 
-    return run_cli(run)
+    code = run_cli(run, args.verbose)
+    return code or (1 if refused else 0)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ class ProjectSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    owner: str = Field(min_length=1, description="Login of the organization or user that owns the board")
-    number: int = Field(gt=0, description="The board's number, as in github.com/orgs/OWNER/projects/NUMBER")
+    owner: str = Field(pattern=r"^[A-Za-z0-9](?:-?[A-Za-z0-9])*$", max_length=39,
+                       description="Login of the organization or user that owns the board (letters, digits and "
+                                   "single hyphens, as GitHub allows)")
+    number: int = Field(gt=0, le=2**31 - 1, description="The board's number, as in github.com/orgs/OWNER/projects/NUMBER")
     role: Literal["sprint", "roadmap"] = Field("sprint", description="sprint: a team board; roadmap: deliverables")
     sprint_field: str = Field("Sprint", description="Name of the iteration field that holds the sprint")
     points_field: str = Field("Points", description="Name of the number field that holds story points")
@@ -77,6 +79,9 @@ def describe_validation_error(error: ValidationError, source: str) -> str:
         message = problem["msg"].removeprefix("Value error, ")
         if problem["type"] == "missing":
             message = "required key is missing"
+        elif problem["type"] in ("string_pattern_mismatch", "string_too_long") and problem["loc"][-1] == "owner":
+            message = (f"{problem['input']!r} is not a GitHub login (letters, digits and single hyphens, "
+                       "at most 39 characters)")
         elif problem["type"] == "extra_forbidden":
             message = "unknown key (check its spelling)"
         lines.append(f"{source}: {path or '(top level)'}: {message}")

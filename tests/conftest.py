@@ -10,6 +10,8 @@ import pytest
 
 # Prefect computes retry delays when a task is defined: make them short before any task module is imported.
 os.environ.setdefault("DELIVERY_METRICS_RETRY_BASE_SECONDS", "0.05")
+# A refused warehouse connection is retried for 30 s in production; the tests that refuse one need not wait.
+os.environ.setdefault("DELIVERY_METRICS_CONNECT_RETRY_SECONDS", "1")
 
 import flows  # noqa: E402,F401  (quiet, offline Prefect defaults before Prefect is imported)
 from tasks.warehouse.database import connect, drop_database, ensure_database, with_database  # noqa: E402

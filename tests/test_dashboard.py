@@ -2,13 +2,9 @@
 browser (headless Chromium) with no console error and no failed request. A screenshot of a sprint page is saved
 to test-artifacts/ for a person to look at."""
 
-import functools
 import json
 import os
-import shutil
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,10 +13,9 @@ from flows.demo import DEMO_PROJECTS
 from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
+from tests.browser import ARTIFACTS, open_every_page
 from tests.runs import TOKEN, deliver
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -93,40 +88,8 @@ def test_site_needs_no_network(site):
 
 
 def test_every_page_loads_in_a_real_browser_without_errors(site):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-
     output, _ = site
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    problems = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-                    if message.type == "error" else None)
-            page.on("requestfailed", lambda request: problems.append(f"failed request {request.url}"))
-            page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
-                    if response.status >= 400 else None)
-            for html in sorted(output.glob("*.html")):
-                page.goto(f"{base}/{html.name}", wait_until="load")
-                assert page.locator("h1").count() == 1
-            sprint = next(p.name for p in sorted(output.glob("sprint-octo-demo-1-*.html"))
-                          if "in progress" in p.read_text())
-            page.goto(f"{base}/{sprint}", wait_until="load")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "sprint-page.png"), full_page=True)
-            browser.close()
-    finally:
-        server.shutdown()
+    sprint = next(p.name for p in sorted(output.glob("sprint-octo-demo-1-*.html")) if "in progress" in p.read_text())
+    problems = open_every_page(output, screenshot=(sprint, ARTIFACTS / "sprint-page.png"))
     assert problems == []
     assert (ARTIFACTS / "sprint-page.png").stat().st_size > 10_000

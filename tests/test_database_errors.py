@@ -33,3 +33,50 @@ def test_missing_database_is_named(postgres_admin_url):
 def test_non_postgres_url_is_refused():
     with pytest.raises(WarehouseUnavailable, match="must start with postgresql://"):
         connect("mysql://root:pw@localhost/db")
+
+
+RESERVED = ["/", "#", "?", "@", ":"]
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["as typed", "percent-encoded"])
+@pytest.mark.parametrize("reserved", RESERVED)
+def test_a_password_with_reserved_characters_never_shows(reserved, encoded, postgres_admin_url):
+    from urllib.parse import quote
+
+    password = f"left7Q{reserved}right9Z"
+    written = quote(password, safe="") if encoded else password
+    url = f"postgresql://bob:{written}@127.0.0.1:1/warehouse"
+    assert describe_database_url(url) == "bob@127.0.0.1:1/warehouse"
+    with pytest.raises(WarehouseUnavailable) as caught:
+        connect(url)
+    for text in (str(caught.value), repr(caught.value)):
+        assert "127.0.0.1:1/warehouse" in text
+        assert "left7Q" not in text and "right9Z" not in text, text
+    # And the same password reaches a real server intact (the embedded one ignores it, but must parse the URL).
+    real = postgres_admin_url.replace("postgres:@", f"postgres:{written}@")
+    with connect(real) as connection, connection.cursor() as cursor:
+        cursor.execute("select 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_every_session_has_a_statement_and_a_lock_timeout(postgres_admin_url, monkeypatch):
+    monkeypatch.setenv("DELIVERY_METRICS_LOCK_TIMEOUT", "7s")
+    with connect(postgres_admin_url) as connection, connection.cursor() as cursor:
+        cursor.execute("select current_setting('lock_timeout'), current_setting('statement_timeout')")
+        assert cursor.fetchone() == ("7s", "1h")
+
+
+def test_a_missing_database_is_reported_at_once_and_a_refused_connection_retried_for_a_while(postgres_admin_url,
+                                                                                          monkeypatch):
+    import time
+
+    monkeypatch.setenv("DELIVERY_METRICS_CONNECT_RETRY_SECONDS", "2")
+    started = time.monotonic()
+    with pytest.raises(WarehouseUnavailable, match="does not exist"):
+        connect(with_database(postgres_admin_url, "no_such_warehouse"))
+    assert time.monotonic() - started < 1.5  # a missing database will not appear by waiting
+    started = time.monotonic()
+    with pytest.raises(WarehouseUnavailable, match="Connection refused"):
+        connect("postgresql://bob:pw@127.0.0.1:1/warehouse")
+    assert 1.0 < time.monotonic() - started < 6  # tried again until the window closed
+    assert not WarehouseUnavailable.retryable  # and Prefect does not add retries of its own

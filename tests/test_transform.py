@@ -37,7 +37,7 @@ ITEM_PAGE = {"query": "project_items", "errors": [], "cost": 1, "data": {"node":
                      "url": "https://github.com/acme/app/issues/12", "state": "CLOSED",
                      "stateReason": "DUPLICATE", "createdAt": "2026-01-02T08:00:00Z",
                      "closedAt": "2026-01-06T10:30:00Z", "updatedAt": "2026-01-06T10:30:00Z",
-                     "repository": {"nameWithOwner": "acme/app"}, "milestone": None,
+                     "repository": {"nameWithOwner": "acme/app", "visibility": "PUBLIC"}, "milestone": None,
                      "issueType": {"name": "Bug"}, "parent": {"id": "I_9"},
                      "subIssuesSummary": {"total": 0, "completed": 0}}},
         {"id": "PVTI_2", "type": "DRAFT_ISSUE", "isArchived": True, "createdAt": "2026-01-05T09:00:00Z",
@@ -87,7 +87,7 @@ def test_issues_are_one_row_each_with_utc_times_and_nulls_kept():
         "title": "Fix login", "state": "CLOSED", "state_reason": "DUPLICATE",
         "created_at": datetime(2026, 1, 2, 8, tzinfo=UTC), "closed_at": datetime(2026, 1, 6, 10, 30, tzinfo=UTC),
         "updated_at": datetime(2026, 1, 6, 10, 30, tzinfo=UTC), "parent_issue_id": "I_9", "issue_type": "Bug",
-        "milestone": None, "sub_issues_total": 0, "sub_issues_completed": 0,
+        "milestone": None, "sub_issues_total": 0, "sub_issues_completed": 0, "repository_visibility": "PUBLIC",
     }]
 
 

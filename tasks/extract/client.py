@@ -8,6 +8,7 @@ under a shared concurrency limit.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportConnectionFailed, TransportProtocolError, TransportQueryError
@@ -23,6 +25,7 @@ from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode
 
 from tasks.extract.errors import (
+    GitHubURLRefused,
     GitHubAuthError,
     GitHubError,
     GitHubMalformedResponse,
@@ -98,6 +101,28 @@ class _Transport(RequestsHTTPTransport):
             ) from None
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def checked_github_url(url: str) -> str:
+    """The GraphQL URL, if the token may go there: https:// to api.github.com or to the GitHub Enterprise host
+    named in GITHUB_ENTERPRISE_HOST; plain http:// and any host only on loopback (the tests and the demo)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in LOOPBACK_HOSTS and parts.scheme in ("http", "https"):
+        return url
+    if parts.scheme != "https":
+        raise GitHubURLRefused(f"the GitHub GraphQL URL must start with https:// (got {parts.scheme or 'no'} "
+                               f"scheme for host {host or '?'}); plain http:// is accepted only on this machine's "
+                               "loopback address")
+    enterprise = os.environ.get("GITHUB_ENTERPRISE_HOST", "").strip().lower()
+    if parts.username or parts.password or host not in {"api.github.com", enterprise} - {""}:
+        raise GitHubURLRefused(
+            f"refusing to send the GitHub token to {host or url[:40]!r}: the GraphQL URL must be on api.github.com, "
+            "or on the GitHub Enterprise Server host named in GITHUB_ENTERPRISE_HOST (https://HOST/api/graphql)")
+    return url
+
+
 @dataclass
 class GitHubClient:
     """Sends named queries (files in queries/) and keeps count of requests and rate-limit points."""
@@ -114,6 +139,7 @@ class GitHubClient:
     _last_cost: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.url = checked_github_url(self.url)  # before anything is sent
         if not self.token:
             raise GitHubAuthError(
                 "no GitHub token: set the environment variable GITHUB_TOKEN (or name a Secret block) "

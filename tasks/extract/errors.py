@@ -19,6 +19,10 @@ class GitHubQueryError(GitHubError):
     """GitHub refused the query itself (validation, pagination limits): a bug or a schema change, not a blip."""
 
 
+class GitHubURLRefused(GitHubError):
+    """The GraphQL URL is not one the token may be sent to."""
+
+
 class GitHubFieldMissing(GitHubError):
     """A configured field is not on the board."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tasks.config import ProjectSpec
 from tasks.home import data_home
@@ -98,6 +99,10 @@ class RunManifest:
             as_of = datetime.fromisoformat(raw["as_of"])
             if as_of.tzinfo is None:
                 raise ValueError("as_of has no time zone")
+            try:
+                ZoneInfo(raw.get("report_timezone", "UTC"))
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown report_timezone {raw.get('report_timezone')!r}") from None
             return cls(run_id=str(raw["run_id"]), as_of=as_of,
                        projects=[ProjectSpec.model_validate(p) for p in raw["projects"]],
                        report_timezone=raw.get("report_timezone", "UTC"),
@@ -170,14 +175,29 @@ def landed_runs(root) -> list[RunLanding]:
     store = as_store(root)
     names = {key.split("/")[0] for key in store.keys() if key.count("/") == 1 and key.endswith("/" + MANIFEST)}
     runs = [RunLanding(store, name) for name in names]
-    return sorted(runs, key=lambda run: (run.manifest().as_of, run.name))
+    return sorted(runs, key=lambda run: (_as_of_or_last(run), run.name))
 
 
-def prune_landings(root, older_than: datetime) -> list[str]:
-    """Delete landed runs observed before `older_than`; return the names of those deleted."""
+def _as_of_or_last(run: RunLanding) -> datetime:
+    """The run's as-of; a run whose manifest cannot be read sorts last (its reader reports it)."""
+    try:
+        return run.manifest().as_of
+    except LandingError:
+        return datetime.max.replace(tzinfo=timezone.utc)
+
+
+def prune_landings(root, older_than: datetime, unreadable: list[str] | None = None) -> list[str]:
+    """Delete landed runs observed before `older_than`; return the names of those deleted. A run whose manifest
+    cannot be read is kept, and its problem added to `unreadable`."""
     deleted = []
     for run in landed_runs(root):
-        if run.manifest().as_of < older_than:
+        try:
+            as_of = run.manifest().as_of
+        except LandingError as error:
+            if unreadable is not None:
+                unreadable.append(str(error))
+            continue
+        if as_of < older_than:
             run.store.delete_prefix(run.name)
             deleted.append(run.name)
     return deleted

@@ -26,6 +26,7 @@ class SiteData:
     throughput_weekly: pl.DataFrame
     data_quality: pl.DataFrame
     report_timezone: str
+    private_urls: set[str]  # issues whose repository is not PUBLIC (or not known to be): never named on the site
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.DataFrame)}
@@ -52,4 +53,7 @@ def read_site_data(url: str) -> SiteData:
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
         cursor.execute("select report_timezone from metrics_base.settings")
         timezone = cursor.fetchone()[0]
-    return SiteData(boards=boards, sprint_issues=sprint_issues, report_timezone=timezone, **views)
+        cursor.execute("select url from github.issues where repository_visibility is distinct from 'PUBLIC'")
+        private_urls = {row[0] for row in cursor.fetchall()}
+    return SiteData(boards=boards, sprint_issues=sprint_issues, report_timezone=timezone, private_urls=private_urls,
+                    **views)

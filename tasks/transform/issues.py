@@ -36,6 +36,7 @@ def issues_frame(issues: Iterable[dict]) -> pl.DataFrame:
         summary = issue.get("subIssuesSummary") or {}
         rows.append({
             "issue_id": issue["id"], "url": issue["url"], "repository": issue["repository"]["nameWithOwner"],
+            "repository_visibility": issue["repository"].get("visibility"),
             "number": issue["number"], "title": issue["title"], "state": issue["state"],
             "state_reason": issue.get("stateReason"), "created_at": issue["createdAt"],
             "closed_at": issue.get("closedAt"), "updated_at": issue["updatedAt"],

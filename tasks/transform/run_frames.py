@@ -6,7 +6,8 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
-from tasks.landing.zone import RunLanding, board_folder
+from tasks.config import ProjectSpec
+from tasks.landing.zone import LandingError, RunLanding, board_folder
 from tasks.transform.boards import field_options_frame, fields_frame, projects_frame, sprints_frame
 from tasks.transform.issues import issue_details_frame, issues_frame, issues_in_pages, pull_requests_frame
 from tasks.transform.items import field_values_frame, items_frame, unreadable_items_frame
@@ -29,13 +30,25 @@ class RunFrames:
         return {f.name: getattr(self, f.name).height for f in fields(self)}
 
 
+def _landed_board(page: dict, spec: ProjectSpec, source: str) -> str:
+    """The project id of a landed project page, after checking that it is the board the manifest names."""
+    owner = ((page.get("data") or {}).get("repositoryOwner")) or {}
+    board = owner.get("projectV2") or {}
+    if not board.get("id"):
+        raise LandingError(f"{source} holds no board (expected {spec.label})")
+    found = (str(owner.get("login", spec.owner)).lower(), board.get("number", spec.number))
+    if found != (spec.owner.lower(), spec.number):
+        raise LandingError(f"{source} is board {found[0]}/{found[1]}, not {spec.label} as the run's manifest says")
+    return board["id"]
+
+
 def frames_from_landing(landing: RunLanding) -> RunFrames:
     specs = landing.manifest().projects
     boards, fields_, options, sprints, items, values, unreadable, all_item_pages = [], [], [], [], [], [], [], []
     for spec in specs:
         folder = board_folder(spec.owner, spec.number)
         project_page = landing.read(f"{folder}/project.json")
-        project_id = project_page["data"]["repositoryOwner"]["projectV2"]["id"]
+        project_id = _landed_board(project_page, spec, landing.store.describe(f"{landing.name}/{folder}/project.json"))
         item_pages = list(landing.pages(folder, "items"))
         boards.append((spec, project_page))
         fields_.append(fields_frame(project_page))

@@ -31,7 +31,7 @@ ISSUES = {
     "issue_id": pl.String, "url": pl.String, "repository": pl.String, "number": pl.Int32, "title": pl.String,
     "state": pl.String, "state_reason": pl.String, "created_at": UTC_TIME, "closed_at": UTC_TIME,
     "updated_at": UTC_TIME, "parent_issue_id": pl.String, "issue_type": pl.String, "milestone": pl.String,
-    "sub_issues_total": pl.Int32, "sub_issues_completed": pl.Int32,
+    "sub_issues_total": pl.Int32, "sub_issues_completed": pl.Int32, "repository_visibility": pl.String,
 }
 ISSUE_DETAILS = {"issue_id": pl.String, "labels": pl.String, "assignees": pl.String}  # JSON arrays
 PULL_REQUESTS = {

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 import re
 import warnings
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit, urlunsplit
 
 import adbc_driver_postgresql.dbapi as adbc
 
@@ -18,14 +20,34 @@ log = logging.getLogger(__name__)
 
 
 class WarehouseUnavailable(PipelineError):
-    """The warehouse cannot be reached; the message names host, port and database, never the password."""
+    """The warehouse cannot be reached; the message names host, port and database, never the password.
+    Not retried by Prefect: `connect` has already retried what can pass (a refused or timed-out connection)."""
 
-    retryable = True
+
+def _credentials(url: str) -> tuple[str, str, str, str]:
+    """(scheme://, user, password, rest) of a URL, split at the last '@', so that a password holding reserved
+    characters (/ # ? @ :), percent-encoded or not, is found whole."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest:
+        return (scheme + separator, "", "", rest)
+    userinfo, _, rest = rest.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return (scheme + separator, user, password, rest)
+
+
+def _password_forms(url: str) -> list[str]:
+    """Every way the URL's password could be written in a message (as given, decoded, encoded), longest first."""
+    password = _credentials(url)[2]
+    if not password:
+        return []
+    forms = {password, unquote(password), quote(unquote(password), safe="")}
+    return sorted((form for form in forms if form), key=len, reverse=True)
 
 
 def describe_database_url(url: str) -> str:
     """`user@host:port/database` for messages; the password and other query options are left out."""
-    parts = urlsplit(url)
+    scheme, user, _, rest = _credentials(normalize_database_url(url))
+    parts = urlsplit(f"{scheme}{quote(unquote(user), safe='')}@{rest}" if user else f"{scheme}{rest}")
     query = parse_qs(parts.query)
     host = parts.hostname or (query.get("host", [""])[0]) or "localhost"
     port = parts.port or 5432
@@ -37,33 +59,78 @@ def describe_database_url(url: str) -> str:
 
 def scrub_password(text: str, url: str) -> str:
     """Remove the URL's password (and the URL itself) from a driver message."""
-    password = urlsplit(url).password
-    text = text.replace(url, describe_database_url(url))
-    if password:
-        text = text.replace(password, "***").replace(unquote(password), "***")
+    for form in (url, normalize_database_url(url)):
+        text = text.replace(form, describe_database_url(url))
+    for form in _password_forms(url) + _password_forms(normalize_database_url(url)):
+        text = text.replace(form, "***")
     return re.sub(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
 
 
 def normalize_database_url(url: str) -> str:
-    """Accept SQLAlchemy-style URLs (postgresql+psycopg2://) as libpq URIs."""
-    return re.sub(r"^postgres(?:ql)?\+[a-z0-9_]+://", "postgresql://", url.strip())
+    """Accept SQLAlchemy-style URLs (postgresql+psycopg2://) as libpq URIs, and credentials with reserved
+    characters written as they are: user and password are percent-encoded for libpq (encoded ones stay as
+    they are)."""
+    url = re.sub(r"^postgres(?:ql)?\+[a-z0-9_]+://", "postgresql://", url.strip())
+    scheme, user, password, rest = _credentials(url)
+    if not user and not password:
+        return url
+    userinfo = quote(unquote(user), safe="") + (":" + quote(unquote(password), safe="") if password else "")
+    return f"{scheme}{userinfo}@{rest}"
+
+
+# Failures a moment can cure (the server is starting, restarting or briefly unreachable); a refused login, a
+# missing database or a missing permission fail the same way every time and are reported at once.
+PASSING_FAILURES = ("connection refused", "could not connect", "timeout expired", "timed out",
+                    "the database system is starting up", "the database system is shutting down",
+                    "no such file or directory", "server closed the connection", "could not translate host name")
+
+
+def session_settings() -> dict[str, str]:
+    """Set on every warehouse session, so that a stuck lock or query cannot hang a scheduled run forever:
+    DELIVERY_METRICS_STATEMENT_TIMEOUT (default 1h) and DELIVERY_METRICS_LOCK_TIMEOUT (default 5min)."""
+    return {"statement_timeout": os.environ.get("DELIVERY_METRICS_STATEMENT_TIMEOUT", "1h"),
+            "lock_timeout": os.environ.get("DELIVERY_METRICS_LOCK_TIMEOUT", "5min")}
+
+
+def with_session_settings(url: str) -> str:
+    """The URL with the session settings added to libpq's `options` (settings already there are kept)."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query, keep_blank_values=True)
+    options = query.get("options", [""])[0]
+    for name, value in session_settings().items():
+        if f"{name}=" not in options:
+            options += f" -c {name}={value}"
+    query["options"] = [options.strip()]
+    return urlunsplit(parts._replace(query=urlencode({key: values[0] for key, values in query.items()},
+                                                     quote_via=quote)))
 
 
 def connect(url: str, *, autocommit: bool = False) -> adbc.Connection:
-    """An ADBC connection; with autocommit off (the default) everything until commit() is one transaction."""
+    """An ADBC connection; with autocommit off (the default) everything until commit() is one transaction.
+
+    A connection that fails for a passing reason is tried again for up to DELIVERY_METRICS_CONNECT_RETRY_SECONDS
+    (default 30); any other failure is reported at once."""
     url = normalize_database_url(url)
     if not url.startswith(("postgresql://", "postgres://")):
         raise WarehouseUnavailable(
             "the database URL must start with postgresql:// (for example "
             "postgresql://user:password@host:5432/database)"
         )
-    try:
-        return adbc.connect(url, autocommit=autocommit)
-    except adbc.Error as error:
-        reason = scrub_password(str(error), url).replace("IO: [libpq] ", "").strip()
-        raise WarehouseUnavailable(
-            f"cannot connect to the warehouse at {describe_database_url(url)}: {reason}"
-        ) from None
+    deadline = time.monotonic() + float(os.environ.get("DELIVERY_METRICS_CONNECT_RETRY_SECONDS", "30"))
+    delay = 0.25
+    while True:
+        try:
+            return adbc.connect(with_session_settings(url), autocommit=autocommit)
+        except adbc.Error as error:
+            reason = scrub_password(str(error), url).replace("IO: [libpq] ", "").strip()
+            if any(passing in reason.lower() for passing in PASSING_FAILURES) and \
+                    time.monotonic() + delay < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
+                continue
+            raise WarehouseUnavailable(
+                f"cannot connect to the warehouse at {describe_database_url(url)}: {reason}"
+            ) from None
 
 
 def start_embedded_warehouse(folder: Path | None = None) -> str:
@@ -84,7 +151,7 @@ def start_embedded_warehouse(folder: Path | None = None) -> str:
 
 def with_database(url: str, database: str) -> str:
     """The same server and credentials, another database."""
-    parts = urlsplit(url)
+    parts = urlsplit(normalize_database_url(url))
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 

@@ -8,7 +8,8 @@ select
     version.title,
     issue_day.points::float8 as points,
     issue_day.is_done,
-    issue_day.closed_at
+    issue_day.closed_at,
+    coalesce(entity.repository_visibility = 'PUBLIC', false) as is_public
 from metrics_base.sprint_issue_days as issue_day
 join metrics_base.settings as settings on issue_day.day = least(issue_day.end_date, settings.today)
 join github.issues as entity using (issue_id)

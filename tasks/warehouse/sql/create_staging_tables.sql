@@ -18,7 +18,8 @@ create temporary table stage_items (
 create temporary table stage_issues (
     issue_id text, url text, repository text, number integer, title text, state text, state_reason text,
     created_at timestamptz, closed_at timestamptz, updated_at timestamptz, parent_issue_id text,
-    issue_type text, milestone text, sub_issues_total integer, sub_issues_completed integer
+    issue_type text, milestone text, sub_issues_total integer, sub_issues_completed integer,
+    repository_visibility text
 ) on commit drop;
 create temporary table stage_issue_details (issue_id text, labels text, assignees text) on commit drop;
 create temporary table stage_pull_requests (

@@ -3,13 +3,15 @@
 with issues as (
     insert into github.issues as issue (
         issue_id, url, repository, number, created_at, last_updated_at, sub_issues_total, sub_issues_completed,
-        first_observed_at, last_observed_at
+        first_observed_at, last_observed_at, repository_visibility
     )
     select
-        issue_id, url, repository, number, created_at, updated_at, sub_issues_total, sub_issues_completed, $1, $1
+        issue_id, url, repository, number, created_at, updated_at, sub_issues_total, sub_issues_completed, $1, $1,
+        repository_visibility
     from stage_issues
     on conflict (issue_id) do update set
         url = excluded.url, repository = excluded.repository, number = excluded.number,
+        repository_visibility = excluded.repository_visibility,
         last_updated_at = excluded.last_updated_at, sub_issues_total = excluded.sub_issues_total,
         sub_issues_completed = excluded.sub_issues_completed,
         first_observed_at = least(issue.first_observed_at, excluded.first_observed_at),

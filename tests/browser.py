@@ -1,0 +1,57 @@
+"""Opening a published site in a real browser (Debian's headless Chromium, driven by Playwright), as a reader would:
+every page must load with no console error, no failed request and no error status."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
+
+
+def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None) -> list[str]:
+    """The problems seen opening every page of `output` (empty when none); optionally a full-page screenshot of
+    one page (file name, where to save it) for a person to look at."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    problems = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"])
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+                    if message.type == "error" else None)
+            page.on("requestfailed", lambda request: problems.append(f"failed request {request.url}"))
+            page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
+                    if response.status >= 400 else None)
+            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+            for html in sorted(output.glob("*.html")):
+                page.goto(f"{base}/{html.name}", wait_until="load")
+                if page.locator("h1").count() != 1:
+                    problems.append(f"{html.name} has not exactly one heading")
+            if screenshot:
+                page.goto(f"{base}/{screenshot[0]}", wait_until="load")
+                screenshot[1].parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(screenshot[1]), full_page=True)
+            browser.close()
+    finally:
+        server.shutdown()
+    return problems
