@@ -105,6 +105,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     stages.start()
     with _timed(seconds, "prepare_warehouse"):
         warehouse_address = stages.prepare_warehouse(request.warehouse_block)
+    warehouse.check_report_timezone(warehouse_address.url, settings.report_timezone)
     mark_abandoned_runs(warehouse_address.url)
     landing = start_run_landing(
         landing_store(request.landing, request.landing_block),

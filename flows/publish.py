@@ -18,7 +18,7 @@ from flows.cli import Formatter, add_verbose_option, export_database_url, run_cl
 from tasks.publish.datasets import SiteData, read_site_data
 from tasks.publish.site import languages, load_locale, render_site, write_site
 from tasks.retries import RETRIES
-from tasks.warehouse.tasks import prepare_warehouse
+from tasks.warehouse.tasks import locate_warehouse
 
 
 @task(name="read-metrics", timeout_seconds=600, **RETRIES)
@@ -43,7 +43,7 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
         language: locale file of the site's strings (tasks/publish/locale/<language>.json).
         site_url: public address of the site, for the link artifact.
     """
-    warehouse = prepare_warehouse(warehouse_block)
+    warehouse = locate_warehouse(warehouse_block)  # read rights are enough: the publisher migrates nothing
     files = render(read_metrics(warehouse.url), language)
     if site_block:
         from tasks.landing.s3 import S3Store

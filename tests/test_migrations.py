@@ -56,3 +56,14 @@ def test_misnamed_migration_file_is_refused(tmp_path):
     (tmp_path / "create_thing.sql").write_text("select 1;")
     with pytest.raises(MigrationError, match="create_thing.sql is not named NNNN_verb_object.sql"):
         available_migrations(tmp_path)
+
+
+def test_a_login_that_may_not_create_schemas_is_told_what_it_needs(postgres_admin_url, empty_database_url):
+    with connect(postgres_admin_url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = 'no_create_login') then "
+                       "create role no_create_login login; end if; end $$")
+    url = empty_database_url.replace("postgres:@", "no_create_login:@", 1)
+    with connect(url) as connection, pytest.raises(MigrationError) as caught:
+        migrate(connection)
+    assert "permission denied for database" in str(caught.value)
+    assert "the ETL login needs CREATE on the database" in str(caught.value)

@@ -88,3 +88,12 @@ def test_the_demo_never_deletes_a_folder_it_did_not_create(tmp_path):
     (demo / "old-run.json").write_text("{}")
     assert fresh_demo_landing(demo) == demo.resolve()  # its own: emptied
     assert sorted(path.name for path in demo.iterdir()) == [DEMO_MARK]
+
+
+def test_a_time_zone_postgres_does_not_know_is_refused(warehouse_url):
+    from tasks.warehouse.stages import check_report_timezone
+
+    check_report_timezone(warehouse_url, "Europe/Berlin")
+    check_report_timezone(warehouse_url, "America/Bogota")
+    with pytest.raises(ConfigError, match="'Mars/Olympus_Mons' is not a time zone the warehouse's Postgres knows"):
+        check_report_timezone(warehouse_url, "Mars/Olympus_Mons")

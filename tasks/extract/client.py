@@ -113,7 +113,7 @@ def checked_github_url(url: str) -> str:
         return url
     if parts.scheme != "https":
         raise GitHubURLRefused(f"the GitHub GraphQL URL must start with https:// (got {parts.scheme or 'no'} "
-                               f"scheme for host {host or '?'}); plain http:// is accepted only on this machine's "
+                               f"scheme for host {host or '?'}); plain http:// is accepted only on a "
                                "loopback address")
     enterprise = os.environ.get("GITHUB_ENTERPRISE_HOST", "").strip().lower()
     if parts.username or parts.password or host not in {"api.github.com", enterprise} - {""}:

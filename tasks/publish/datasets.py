@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from tasks.warehouse.database import connect
+from tasks.errors import PipelineError
+from tasks.warehouse.database import connect, describe_database_url
 
 METRIC_VIEWS = ("sprint_burndown", "sprint_velocity", "deliverable_progress", "deliverable_burnup", "flow_times",
                 "throughput_weekly", "data_quality")
@@ -46,8 +47,16 @@ def _view_query(cursor, view: str) -> str:
     return f'select {", ".join(columns)} from metrics."{view}"'
 
 
+class NoMetricsYet(PipelineError):
+    """The warehouse has no metric views (no delivery run has migrated it yet)."""
+
+
 def read_site_data(url: str) -> SiteData:
     with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("select to_regclass('metrics.sprint_burndown') is not null")
+        if not cursor.fetchone()[0]:
+            raise NoMetricsYet(f"the warehouse {describe_database_url(url)} has no metric views yet: run the "
+                               "delivery flow once (it creates them), then publish")
         views = {view: _frame(cursor, _view_query(cursor, view)) for view in METRIC_VIEWS}
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())

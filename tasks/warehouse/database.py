@@ -71,11 +71,12 @@ def normalize_database_url(url: str) -> str:
     characters written as they are: user and password are percent-encoded for libpq (encoded ones stay as
     they are)."""
     url = re.sub(r"^postgres(?:ql)?\+[a-z0-9_]+://", "postgresql://", url.strip())
-    scheme, user, password, rest = _credentials(url)
-    if not user and not password:
+    scheme, separator, rest = url.partition("://")
+    if not separator or "@" not in rest:
         return url
-    userinfo = quote(unquote(user), safe="") + (":" + quote(unquote(password), safe="") if password else "")
-    return f"{scheme}{userinfo}@{rest}"
+    userinfo, _, rest = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    return f"{scheme}://{quote(unquote(user), safe='')}{colon}{quote(unquote(password), safe='')}@{rest}"
 
 
 # Failures a moment can cure (the server is starting, restarting or briefly unreachable); a refused login, a

@@ -49,7 +49,12 @@ def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER, views
         try:
             cursor.execute("select pg_advisory_xact_lock($1)", parameters=(MIGRATION_LOCK_KEY,))
             cursor.fetchall()
-            execute_script(connection, sql_file("create_migration_tables"))
+            try:
+                execute_script(connection, sql_file("create_migration_tables"))
+            except adbc.Error as error:
+                reason = next((line.strip() for line in str(error).splitlines() if "ERROR:" in line), "refused")
+                raise MigrationError(f"cannot create the etl schema ({reason}): the ETL login needs CREATE on the "
+                                     "database (for example as its owner)") from None
             cursor.execute("select version from etl.schema_migrations")
             done = {row[0] for row in cursor.fetchall()}
             for migration in available_migrations(folder):

@@ -8,6 +8,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import adbc_driver_postgresql.dbapi as adbc
+
+from tasks.config import ConfigError
 from tasks.resources import warehouse_url_from_block
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
@@ -32,6 +35,12 @@ def resolve_warehouse_url(block: str | None = None) -> str:
     if block:
         return warehouse_url_from_block(block)
     return os.environ.get("DATABASE_URL") or start_embedded_warehouse()
+
+
+def locate_warehouse(block: str | None = None) -> WarehouseAddress:
+    """Find the warehouse without changing it (for readers such as the publisher, which need only read rights)."""
+    url = resolve_warehouse_url(block)
+    return WarehouseAddress(url=url, description=describe_database_url(url))
 
 
 def prepare_warehouse(block: str | None = None, url: str | None = None) -> WarehouseAddress:
@@ -93,6 +102,22 @@ def load_and_record_on(connection, frames: RunFrames, as_of: datetime, run_id: s
         connection.rollback()
         raise
     return result
+
+
+def check_report_timezone(url: str, zone: str) -> None:
+    """The reporting zone must be one Postgres knows too (the views compute days in it), not only Python."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        try:
+            cursor.execute("select now() at time zone $1", parameters=(zone,))
+            cursor.fetchall()
+            known = True
+        except adbc.Error:  # "time zone ... not recognized"
+            known = False
+        finally:
+            connection.rollback()
+    if not known:
+        raise ConfigError(f"report_timezone {zone!r} is not a time zone the warehouse's Postgres knows "
+                          "(use an IANA name such as Europe/Berlin)")
 
 
 def read_data_quality(url: str) -> list[tuple]:

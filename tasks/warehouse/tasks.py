@@ -21,6 +21,12 @@ def prepare_warehouse(block: str | None = None) -> WarehouseAddress:
     return stages.prepare_warehouse(block)
 
 
+@task(name="locate-warehouse", timeout_seconds=300, **RETRIES)
+def locate_warehouse(block: str | None = None) -> WarehouseAddress:
+    """Find the warehouse, for a reader: no migration, no write."""
+    return stages.locate_warehouse(block)
+
+
 @task(name="read-known-issues", timeout_seconds=300, **RETRIES)
 def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
     return known_issues(warehouse.url)

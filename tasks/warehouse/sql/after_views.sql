@@ -27,10 +27,11 @@ begin
 end
 $$;
 
+revoke execute on all functions in schema metrics_base from public;
 do $$
 begin
     if exists (select 1 from pg_roles where rolname = 'reporting') then
-        grant select on all tables in schema metrics, metrics_base to reporting;
+        grant select on all tables in schema metrics, metrics_base, github to reporting;
         grant execute on all functions in schema metrics_base to reporting;
     end if;
 end
