@@ -14,6 +14,7 @@ from prefect import flow, get_run_logger
 
 from flows.cli import Formatter, add_verbose_option, add_warehouse_options, export_database_url, run_cli
 from tasks.resources import landing_store
+from tasks.errors import PipelineError
 from tasks.landing.zone import COMPLETE, LandingError, landed_runs
 from tasks.transform.run_frames import frames_from_landing
 from tasks.warehouse.database import connect
@@ -66,9 +67,14 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
             refused.append(f"{run.name}: {problem}")
             logger.warning("refusing %s: %s", run.name, problem)
             continue
-        with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
-            result = load_and_record(warehouse.url, frames, as_of, run_id, spend, manifest.report_timezone,
-                                     refresh_metrics=False, reconstruct_history=manifest.reconstruct_history)
+        try:  # a run the warehouse refuses (e.g. older than its history) is listed; the others go on
+            with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
+                result = load_and_record(warehouse.url, frames, as_of, run_id, spend, manifest.report_timezone,
+                                         refresh_metrics=False, reconstruct_history=manifest.reconstruct_history)
+        except PipelineError as error:
+            refused.append(f"{run.name}: {error}")
+            logger.warning("refusing %s: %s", run.name, error)
+            continue
         versions += result.versions_written
         replayed.append(run_id)
         logger.info("replayed %s (as of %s): %d versions written", run.name, as_of.isoformat(),

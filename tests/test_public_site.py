@@ -133,3 +133,24 @@ def test_only_the_languages_that_ship_are_accepted(capsys):
     with pytest.raises(SystemExit):
         publish_main(["--language", "../../etc/passwd"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_a_new_metric_is_one_view_and_one_chart_entry(site, monkeypatch):
+    """The registry drives the pages and the downloads: a view (as its SQL file would create it) and one entry are
+    all a new chart needs."""
+    from tasks.publish import registry, site as site_module
+    from tasks.publish.datasets import read_site_data
+    from tasks.warehouse.database import connect
+
+    _, url = site
+    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute("create or replace view metrics.open_issue_count as "
+                       "select count(*)::integer as open_issues from github.issue_versions "
+                       "where valid_to is null and state = 'OPEN'")
+    entry = registry.ChartEntry("open-issues", "open_issue_count", "deliverables", explanation="explain_burnup",
+                                draw=lambda rows, t, scope: f"<svg id='open-issues'>{rows['open_issues'][0]}</svg>")
+    monkeypatch.setattr(registry, "CHARTS", [*registry.CHARTS, entry])
+    monkeypatch.setattr(site_module, "CHARTS", registry.CHARTS)
+    files = site_module.render_site(read_site_data(url), site_module.load_locale("en"), datetime.now(timezone.utc))
+    assert "<svg id='open-issues'>4</svg>" in files["deliverables.html"].decode()  # 6 issues, 2 closed
+    assert files["data/open-issues.csv"].decode() == "open_issues\n4\n"

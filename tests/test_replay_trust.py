@@ -75,6 +75,13 @@ def test_broken_runs_are_refused_and_the_others_replay(prefect_harness, warehous
     assert query(empty_database_url, HISTORY) == query(warehouse_url, HISTORY)  # the refused changed nothing
     assert query(empty_database_url, "select count(distinct run_id) from etl.runs") == [(2,)]
 
+    late = corrupt_copy(landing, first, "00000000-0000-0000-0000-0000000000aa", lambda folder: None)
+    again = replay(landing=str(landing))  # a valid run older than the history now stored: listed, not fatal
+    assert again["replayed"] == 0 and again["already_loaded"] == 2
+    assert any(problem.startswith(late) and "before the latest stored observation" in problem
+               for problem in again["refused"])
+    assert query(empty_database_url, HISTORY) == query(warehouse_url, HISTORY)
+
     unreadable = []
     from tasks.landing.zone import prune_landings
     assert prune_landings(landing, datetime(2030, 1, 1, tzinfo=timezone.utc), unreadable) != []

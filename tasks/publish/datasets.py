@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from tasks.errors import PipelineError
+from tasks.publish.registry import chart_views
 from tasks.warehouse.database import connect, describe_database_url
 
-METRIC_VIEWS = ("sprint_burndown", "sprint_velocity", "deliverable_progress", "deliverable_burnup", "flow_times",
-                "throughput_weekly", "data_quality")
 SQL = Path(__file__).parent / "sql"
 
 
@@ -19,18 +18,9 @@ SQL = Path(__file__).parent / "sql"
 class SiteData:
     boards: pl.DataFrame
     sprint_issues: pl.DataFrame
-    sprint_burndown: pl.DataFrame
-    sprint_velocity: pl.DataFrame
-    deliverable_progress: pl.DataFrame
-    deliverable_burnup: pl.DataFrame
-    flow_times: pl.DataFrame
-    throughput_weekly: pl.DataFrame
-    data_quality: pl.DataFrame
+    views: dict[str, pl.DataFrame]  # every metric view the chart registry names, by view name
     report_timezone: str
     private_urls: set[str]  # issues whose repository is not PUBLIC (or not known to be): never named on the site
-
-    def frames(self) -> dict[str, pl.DataFrame]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), pl.DataFrame)}
 
 
 def _frame(cursor, sql: str, parameters=None) -> pl.DataFrame:
@@ -57,12 +47,12 @@ def read_site_data(url: str) -> SiteData:
         if not cursor.fetchone()[0]:
             raise NoMetricsYet(f"the warehouse {describe_database_url(url)} has no metric views yet: run the "
                                "delivery flow once (it creates them), then publish")
-        views = {view: _frame(cursor, _view_query(cursor, view)) for view in METRIC_VIEWS}
+        views = {view: _frame(cursor, _view_query(cursor, view)) for view in chart_views()}
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
         cursor.execute("select report_timezone from metrics_base.settings")
         timezone = cursor.fetchone()[0]
         cursor.execute("select url from github.issues where repository_visibility is distinct from 'PUBLIC'")
         private_urls = {row[0] for row in cursor.fetchall()}
-    return SiteData(boards=boards, sprint_issues=sprint_issues, report_timezone=timezone, private_urls=private_urls,
-                    **views)
+    return SiteData(boards=boards, sprint_issues=sprint_issues, views=views, report_timezone=timezone,
+                    private_urls=private_urls)

@@ -13,12 +13,12 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tasks.publish.charts import burndown_issues_svg, burndown_points_svg, deliverable_burnups_svg, velocity_svg
+from tasks.publish import registry
 from tasks.publish.datasets import SiteData
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
+from tasks.publish.registry import CHARTS, DOWNLOADS, PageScope
 
 HERE = Path(__file__).parent
-RECENT_SPRINTS = 6
 
 
 class UnknownLanguage(ValueError):
@@ -49,50 +49,61 @@ def downloads(name: str, frame: pl.DataFrame) -> dict[str, bytes]:
             f"data/{name}.json": frame.write_json().encode()}
 
 
+def public_views(data: SiteData, t: dict) -> tuple[dict[str, pl.DataFrame], int]:
+    """The metric views as the public may see them: deliverables of private repositories anonymized, issue URLs of
+    private repositories blanked. Returns the views and how many deliverables were anonymized."""
+    views = dict(data.views)
+    views["deliverable_progress"], views["deliverable_burnup"], private_deliverables = anonymized_deliverables(
+        views["deliverable_progress"], views["deliverable_burnup"], data.private_urls, t["private_deliverable"])
+    views["deliverable_progress"] = views["deliverable_progress"].sort("deliverable_title")
+    views["flow_times"] = views["flow_times"].with_columns(
+        pl.when(pl.col("issue_url").is_in(list(data.private_urls))).then(None).otherwise(pl.col("issue_url"))
+        .alias("issue_url"))
+    return views, private_deliverables
+
+
 def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, bytes]:
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     environment.filters["github_link"] = github_link
     common = {"t": t, "generated": t["generated"].format(generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
                                                           timezone=data.report_timezone)}
     files: dict[str, bytes] = {"style.css": (HERE / "templates" / "style.css").read_bytes()}
+    views, private_deliverables = public_views(data, t)
 
     def page(name: str, template: str, **values) -> None:
         files[name] = environment.get_template(template).render(**common, **values).encode()
 
+    def charts_of(page_kind: str, scope: PageScope, suffix: tuple = ()) -> list[dict]:
+        """The page's charts, from the registry, each with its data downloads beside it."""
+        shown = []
+        for entry in CHARTS:
+            rows = entry.rows(views[entry.view], scope) if entry.page == page_kind else None
+            if rows is None or not rows.height:
+                continue
+            stem = slug(entry.name, *suffix)
+            files.update(downloads(stem, rows))
+            shown.append({"id": stem, "svg": entry.draw(rows, t, scope), "explanation": t[entry.explanation]})
+        return shown
+
     reconstructed = {(row["project_owner"], row["project_number"]): row["last_reconstructed_day"]
                      for row in data.boards.iter_rows(named=True)}
-    velocity = data.sprint_velocity
     sprints = []
-    for sprint in velocity.sort("start_date", descending=True).iter_rows(named=True):
+    for sprint in views["sprint_velocity"].sort("start_date", descending=True).iter_rows(named=True):
         key = (sprint["project_owner"], sprint["project_number"], sprint["sprint_id"])
         name = sprint_page(*key)
         state = t["complete"] if sprint["is_complete"] else t["in_progress"]
         board = f"{sprint['project_owner']}/{sprint['project_number']}"
         sprints.append({**sprint, "page": name, "state": state, "board": board})
-        of_sprint = (pl.col("project_owner") == key[0]) & (pl.col("project_number") == key[1]) & (
-            pl.col("sprint_id") == key[2])
-        burndown = data.sprint_burndown.filter(of_sprint).sort("day")
-        recent = velocity.filter((pl.col("project_owner") == key[0]) & (pl.col("project_number") == key[1]) & (
-            pl.col("start_date") <= sprint["start_date"])).sort("start_date").tail(RECENT_SPRINTS)
         through = reconstructed.get(key[:2])
-        charts = []
-        if burndown.height:
-            stem = slug("burndown", *key)
-            files.update(downloads(stem, burndown))
-            charts.append({"id": stem, "svg": burndown_issues_svg(burndown, t, through),
-                           "explanation": t["explain_burndown"]})
-            charts.append({"id": stem, "svg": burndown_points_svg(burndown, t, through),
-                           "explanation": t["explain_points"]})
-        stem = slug("velocity", *key)
-        files.update(downloads(stem, recent))
-        charts.append({"id": stem, "svg": velocity_svg(recent, t, through), "explanation": t["explain_velocity"]})
-        shows_reconstructed = through is not None and sprint["start_date"] <= through
-        issues = data.sprint_issues.filter(of_sprint)
+        scope = PageScope(owner=key[0], number=key[1], sprint_id=key[2], sprint_start=sprint["start_date"],
+                          reconstructed_through=through)
+        issues = registry.of_sprint(data.sprint_issues, scope)
         public = issues.filter(pl.col("is_public"))
         private = issues.filter(~pl.col("is_public"))
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
-             start_date=sprint["start_date"], end_date=sprint["end_date"], state=state, charts=charts,
-             reconstructed_note=t["reconstructed_limits"] if shows_reconstructed else None,
+             start_date=sprint["start_date"], end_date=sprint["end_date"], state=state,
+             charts=charts_of("sprint", scope, key),
+             reconstructed_note=t["reconstructed_limits"] if through and sprint["start_date"] <= through else None,
              open_issues=public.filter(~pl.col("is_done")).to_dicts(),
              done_issues=public.filter(pl.col("is_done")).to_dicts(),
              private_open=private.filter(~pl.col("is_done")).height,
@@ -106,30 +117,19 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
                                                                    current) for s in sprints) else None})
     page("index.html", "index.html", title=t["site_title"], boards=boards, sprints=sprints)
 
-    progress, burnup, private_deliverables = anonymized_deliverables(
-        data.deliverable_progress, data.deliverable_burnup, data.private_urls, t["private_deliverable"])
-    progress = progress.sort("deliverable_title")
-    files.update(downloads("deliverable-progress", progress))
-    charts = []
+    progress = views["deliverable_progress"]
     roadmap_through = max((row["last_reconstructed_day"] for row in data.boards.iter_rows(named=True)
                            if row["role"] == "roadmap" and row["last_reconstructed_day"] is not None), default=None)
-    if burnup.height:
-        titles = dict(zip(progress["deliverable_url"], progress["deliverable_title"]))
-        files.update(downloads("deliverable-burnup", burnup))
-        charts.append({"id": "deliverable-burnup", "explanation": t["explain_burnup"],
-                       "svg": deliverable_burnups_svg(burnup, titles, t, roadmap_through)})
+    charts = charts_of("deliverables", PageScope(reconstructed_through=roadmap_through, titles=dict(
+        zip(progress["deliverable_url"], progress["deliverable_title"]))))
     page("deliverables.html", "deliverables.html", title=t["deliverables"],
          deliverables=progress.filter(~pl.col("deliverable_url").str.starts_with("private-")).to_dicts(),
          private_deliverables=private_deliverables, charts=charts,
          reconstructed_note=t["reconstructed_limits"] if roadmap_through and charts else None)
-
-    files.update(downloads("data-quality", data.data_quality))
-    page("data-quality.html", "data-quality.html", title=t["data_quality"], checks=data.data_quality.to_dicts())
-    flow_times = data.flow_times.with_columns(
-        pl.when(pl.col("issue_url").is_in(list(data.private_urls))).then(None).otherwise(pl.col("issue_url"))
-        .alias("issue_url"))
-    files.update(downloads("flow-times", flow_times))
-    files.update(downloads("throughput-weekly", data.throughput_weekly))
+    page("data-quality.html", "data-quality.html", title=t["data_quality"],
+         checks=views["data_quality"].to_dicts())
+    for view, stem in DOWNLOADS.items():
+        files.update(downloads(stem, views[view]))
     return files
 
 
