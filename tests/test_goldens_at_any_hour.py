@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 GOLDENS = ["tests/test_metrics_sprints.py", "tests/test_metrics_deliverables.py", "tests/test_metrics_timezone.py",
-           "tests/test_reconstructed_history.py", "-k", "not replay"]  # the replay needs Prefect's harness
+           "tests/test_reconstructed_history.py", "tests/test_metrics_flow.py", "-k", "not replay"]  # the replay needs Prefect's harness
 TODAY = datetime.now(timezone.utc).date()
 
 

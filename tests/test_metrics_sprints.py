@@ -170,6 +170,8 @@ def test_every_view_has_exactly_the_contract_columns(scenario):
                       "cycle_time_days",
         "throughput_weekly": "project_owner project_number week_start issues_done points_done",
         "data_quality": "project_owner project_number check_name status value detail",
+        "cumulative_flow": "project_owner project_number day status issues points",
+        "work_item_age": "issue_url project_owner project_number status started_at age_days",
     }
     for view, columns in contract.items():
         found = scenario.rows("select column_name from information_schema.columns where table_schema = 'metrics' "

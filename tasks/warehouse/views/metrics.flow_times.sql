@@ -8,11 +8,7 @@ with done as (
         and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE')
 ),
 started as (
-    select item.content_id as issue_id, min(item.valid_from) as started_at
-    from github.item_versions as item
-    join github.projects as project using (project_id)
-    where project.role = 'sprint' and item.status = any(project.in_progress_statuses) and not item.reconstructed
-    group by item.content_id
+    select issue_id, started_at from metrics_base.issue_starts
 )
 select
     entity.url as issue_url,
