@@ -35,7 +35,7 @@ def site(tmp_path_factory, postgres_admin_url, migrated_template, prefect_harnes
     world.repository_visibility.update({"acme/secret-repo": "PRIVATE", "acme/secret-plans": "INTERNAL"})
     team = world.add_project(world.add_owner("acme"), 7, "Team board", sprint_start=today - timedelta(days=2))
     roadmap = world.add_project(world.owners["acme"], 8, "Roadmap")
-    public_plan = world.add_issue("acme/plans", "Public deliverable")
+    public_plan = world.add_issue("acme/plans", FORMULA)  # a deliverable title lands in a CSV download
     private_plan = world.add_issue("acme/secret-plans", MARKERS[2])
     world.add_item(roadmap, public_plan), world.add_item(roadmap, private_plan)
     for title, repository, parent, points in [(MARKUP, "acme/app", public_plan, 1), (FORMULA, "acme/app", public_plan, 2),
@@ -75,7 +75,7 @@ def test_private_issues_still_count_and_are_summed_up_in_one_line(site):
     assert burndown[-1]["scope_issues"] == 4 and burndown[-1]["scope_points"] == 11.0
     progress = json.loads((output / "data" / "deliverable-progress.json").read_text())
     assert sorted((row["deliverable_title"], row["issues_total"]) for row in progress) == [
-        ("Private deliverable 1", 2), ("Public deliverable", 2)]
+        (FORMULA, 2), ("Private deliverable 1", 2)]
     assert "1 issues in private repositories" in (output / "deliverables.html").read_text()
 
 
@@ -91,7 +91,7 @@ def test_no_csv_cell_is_a_formula(site):
     output, _ = site
     cells = [cell for path in (output / "data").glob("*.csv")
              for row in csv.reader(io.StringIO(path.read_text())) for cell in row]
-    assert any(cell == "'" + FORMULA for cell in cells) or not any("HYPERLINK" in cell for cell in cells)
+    assert "'" + FORMULA in cells  # the formula title is there, made inert
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "@")]
     assert not [cell for cell in cells if cell.startswith("-") and not cell.lstrip("-").replace(".", "").isdigit()]
 

@@ -66,14 +66,12 @@ def apply_view_files(connection, cursor, folder: Path = VIEWS_FOLDER) -> list[st
     """Inside the migration's transaction: re-create every object of the folder when any file changed, and drop
     the objects whose files are gone. Returns the names applied (empty when nothing changed)."""
     objects = view_files(folder)
-    cursor.execute("select name, checksum from etl.schema_objects")
-    recorded = dict(cursor.fetchall())
-    if recorded == {obj.name: obj.checksum for obj in objects}:
+    cursor.execute("select name, checksum, kind from etl.schema_objects")
+    applied = {name: (checksum, kind) for name, checksum, kind in cursor.fetchall()}
+    if {name: checksum for name, (checksum, _) in applied.items()} == {obj.name: obj.checksum for obj in objects}:
         return []
-    kinds = {obj.name: obj.kind for obj in objects}
-    cursor.execute("select name, kind from etl.schema_objects")
-    kinds = {**dict(cursor.fetchall()), **kinds}
-    for name in [*reversed([obj.name for obj in objects]), *sorted(set(recorded) - {o.name for o in objects})]:
+    kinds = {**{name: kind for name, (_, kind) in applied.items()}, **{obj.name: obj.kind for obj in objects}}
+    for name in [*reversed([obj.name for obj in objects]), *sorted(set(applied) - {o.name for o in objects})]:
         execute_script(connection, f"drop {kinds[name]} if exists {name} cascade")
     for obj in objects:
         try:
