@@ -27,7 +27,7 @@ from flows.cli import (
 from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
 from flows.summary import summary_markdown
-from tasks.config import ProjectSpec
+from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract import tasks as extract
 from tasks.transform.tasks import transform_landing
 from tasks.warehouse import tasks as warehouse
@@ -58,9 +58,8 @@ class PrefectStages:
     def transform(self, landing):
         return transform_landing(landing)
 
-    def load(self, warehouse_address, frames, as_of, run_id, spend, report_timezone, reconstruct_history):
-        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, report_timezone,
-                                      reconstruct_history)
+    def load(self, warehouse_address, frames, as_of, run_id, spend, settings):
+        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, settings)
 
     def read_data_quality(self, warehouse_address):
         return warehouse.read_data_quality(warehouse_address)
@@ -82,6 +81,7 @@ def delivery(
     warehouse_block: str | None = None,
     landing_block: str | None = None,
     reconstruct_history: bool = True,
+    segments: list[SegmentSpec] | None = None,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -99,11 +99,14 @@ def delivery(
         reconstruct_history: at a board's first read, rebuild the history of its issues before that read from
             GitHub's timestamps (when each item was added, each issue created and closed), so sprints and
             deliverables that ran before the first run have numbers.
+        segments: named subsets of issues (a team, a component) with metrics and site pages of their own, each a
+            name and filters on label, assignee, repository, issue_type or board field; when given they replace
+            the warehouse's segments (docs/metrics.md, "Segments").
     """
     request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
                               warehouse_block=warehouse_block, landing_block=landing_block,
-                              reconstruct_history=reconstruct_history)
+                              reconstruct_history=reconstruct_history, segments=segments)
     run = run_delivery(request, PrefectStages(), current_run_id())
     summary = run.summary()
     create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
@@ -176,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             projects=settings.projects,
             report_timezone=settings.report_timezone,
             reconstruct_history=settings.reconstruct_history,
+            segments=settings.segments,
             as_of=parse_as_of(args.as_of),
             landing=args.landing,
             github_graphql_url=args.github_url,

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from flows.summary import board_rows
-from tasks.config import ConfigError, ProjectSpec, RunSettings
+from tasks.config import ConfigError, ProjectSpec, RunSettings, SegmentSpec
 from tasks.extract import stages as extract
 from tasks.extract.board import BoardRead
 from tasks.extract.client import RetryPolicy
@@ -45,6 +45,7 @@ class DeliveryRequest:
     warehouse_block: str | None = None
     landing_block: str | None = None
     reconstruct_history: bool = True
+    segments: list[SegmentSpec] | None = None  # None leaves the warehouse's segments as they are
 
 
 class Stages(Protocol):
@@ -58,7 +59,7 @@ class Stages(Protocol):
                             known: dict[str, KnownIssue]) -> IssueGraphRead: ...
     def transform(self, landing: RunLanding) -> RunFrames: ...
     def load(self, warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str, spend: dict,
-             report_timezone: str, reconstruct_history: bool) -> LoadResult: ...
+             settings: RunSettings) -> LoadResult: ...
     def read_data_quality(self, warehouse: WarehouseAddress) -> list[tuple]: ...
 
 
@@ -98,7 +99,7 @@ class DeliveryRun:
 def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = None) -> DeliveryRun:
     """Read every board of the request and record what changed since the last run."""
     settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone,
-                           reconstruct_history=request.reconstruct_history)
+                           reconstruct_history=request.reconstruct_history, segments=request.segments)
     as_of = observation_time(request.as_of)
     run_id = run_id or str(uuid.uuid4())
     seconds: dict[str, float] = {}
@@ -111,7 +112,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
         landing_store(request.landing, request.landing_block),
         RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects, report_timezone=settings.report_timezone,
                     github_graphql_url=extract.github_url(request.github_graphql_url),
-                    reconstruct_history=settings.reconstruct_history),
+                    reconstruct_history=settings.reconstruct_history, segments=settings.segments),
     )
     with recorded_run(warehouse_address.url, run_id, as_of, settings.projects):
         with _timed(seconds, "read_known_issues"):
@@ -124,8 +125,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
         with _timed(seconds, "transform"):
             frames = stages.transform(landing)
         with _timed(seconds, "load"):
-            result = stages.load(warehouse_address, frames, as_of, run_id, extraction.spend(),
-                                 settings.report_timezone, settings.reconstruct_history)
+            result = stages.load(warehouse_address, frames, as_of, run_id, extraction.spend(), settings)
     with _timed(seconds, "read_data_quality"):
         checks = stages.read_data_quality(warehouse_address)
     return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds)
@@ -182,9 +182,10 @@ class DirectStages:
         return frames_from_landing(landing)
 
     def load(self, warehouse_address: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-             spend: dict, report_timezone: str, reconstruct_history: bool) -> LoadResult:
-        return warehouse.load_and_record(warehouse_address.url, frames, as_of, run_id, spend, report_timezone,
-                                         reconstruct_history=reconstruct_history)
+             spend: dict, settings: RunSettings) -> LoadResult:
+        return warehouse.load_and_record(warehouse_address.url, frames, as_of, run_id, spend, settings.report_timezone,
+                                         reconstruct_history=settings.reconstruct_history,
+                                         segments=settings.segments)
 
     def read_data_quality(self, warehouse_address: WarehouseAddress) -> list[tuple]:
         return warehouse.read_data_quality(warehouse_address.url)

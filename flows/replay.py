@@ -70,7 +70,8 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
         try:  # a run the warehouse refuses (e.g. older than its history) is listed; the others go on
             with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
                 result = load_and_record(warehouse.url, frames, as_of, run_id, spend, manifest.report_timezone,
-                                         refresh_metrics=False, reconstruct_history=manifest.reconstruct_history)
+                                         refresh_metrics=False, reconstruct_history=manifest.reconstruct_history,
+                                         segments=manifest.segments)
         except PipelineError as error:
             refused.append(f"{run.name}: {error}")
             logger.warning("refusing %s: %s", run.name, error)

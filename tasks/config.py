@@ -40,6 +40,61 @@ class ProjectSpec(BaseModel):
         return f"{self.owner}/{self.number}"
 
 
+Values = list[str]
+
+
+class SegmentSpec(BaseModel):
+    """A named subset of issues (a team, a component, a customer): every key given must match; a key with a list
+    matches when any of its values does. Compared without regard to case, against the issue as it is now."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80, description="Name shown on the site and in metrics.issue_segments")
+    label: Values | None = Field(None, description="Label name(s) on the issue")
+    assignee: Values | None = Field(None, description="Login(s) of an assignee")
+    repository: Values | None = Field(None, description="owner/name of the issue's repository")
+    issue_type: Values | None = Field(None, description="Issue type name(s) (Bug, Feature, ...)")
+    field: dict[str, Values] | None = Field(
+        None, description="Board field name -> value(s): the issue matches when a board holding it has one of them")
+
+    @field_validator("label", "assignee", "repository", "issue_type", mode="before")
+    @classmethod
+    def _as_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("field", mode="before")
+    @classmethod
+    def _field_values_as_lists(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        return {name: [str(one) for one in (wanted if isinstance(wanted, list) else [wanted])]
+                for name, wanted in value.items()}
+
+    @field_validator("label", "assignee", "repository", "issue_type", "field")
+    @classmethod
+    def _not_empty(cls, value):
+        if value is not None and not value:
+            raise ValueError("give at least one value")
+        return value
+
+    @field_validator("repository")
+    @classmethod
+    def _owner_and_name(cls, value: Values | None) -> Values | None:
+        for repository in value or []:
+            if repository.count("/") != 1 or not all(repository.split("/")):
+                raise ValueError(f"{repository!r} is not owner/name")
+        return value
+
+    def model_post_init(self, _context) -> None:
+        if not any((self.label, self.assignee, self.repository, self.issue_type, self.field)):
+            raise ValueError(f"segment {self.name!r} has no filter: give label, assignee, repository, issue_type "
+                             "or field")
+
+    def filter_json(self) -> dict:
+        """The segment as the warehouse stores it (etl.settings 'segments'): name and the keys given."""
+        return self.model_dump(exclude_none=True)
+
+
 class RunSettings(BaseModel):
     """The flow's parameters that a config file may hold."""
 
@@ -49,6 +104,9 @@ class RunSettings(BaseModel):
     report_timezone: str = "UTC"
     reconstruct_history: bool = Field(
         True, description="At a board's first read, rebuild the history before it from GitHub's timestamps")
+    segments: list[SegmentSpec] | None = Field(
+        None, description="Named subsets of issues with metrics of their own; when given, they replace the "
+                          "warehouse's segments")
 
     @field_validator("report_timezone")
     @classmethod
@@ -67,6 +125,15 @@ class RunSettings(BaseModel):
         if repeated:
             raise ValueError(f"project listed twice: {', '.join(repeated)}")
         return projects
+
+    @field_validator("segments")
+    @classmethod
+    def _distinct_segments(cls, segments: list[SegmentSpec] | None) -> list[SegmentSpec] | None:
+        names = [segment.name.casefold() for segment in segments or []]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"segment named twice: {', '.join(repeated)}")
+        return segments
 
 
 def describe_validation_error(error: ValidationError, source: str) -> str:

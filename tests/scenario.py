@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-from tasks.config import ProjectSpec
+from tasks.config import ProjectSpec, SegmentSpec
 from tests.conftest import pin_clock, query
 from fake_github import FakeGitHub, FakeWorld, RunningFake
 from fake_github.model import Field, Iteration
@@ -63,6 +63,7 @@ class Scenario:
     # The goldens written before reconstructed history describe observed history only, and must keep giving
     # exactly what they gave (docs/metrics.md); the reconstruction goldens turn it on.
     reconstruct_history: bool = False
+    segments: list[SegmentSpec] | None = None
     runs: list[datetime] = field(default_factory=list)
 
     def __post_init__(self):
@@ -79,7 +80,8 @@ class Scenario:
     def run_on(self, day: date, moment: datetime | None = None) -> None:
         as_of = moment or at(day)
         deliver(self.database_url, self._running.url, self.specs, as_of, self.landing,
-                report_timezone=self.report_timezone, reconstruct_history=self.reconstruct_history)
+                report_timezone=self.report_timezone, reconstruct_history=self.reconstruct_history,
+                segments=self.segments)
         self.runs.append(as_of)
 
     def rows(self, sql: str, *parameters) -> list[tuple]:

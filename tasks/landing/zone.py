@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tasks.config import ProjectSpec
+from tasks.config import ProjectSpec, SegmentSpec
 from tasks.home import data_home
 
 MANIFEST = "manifest.json"
@@ -87,11 +87,13 @@ class RunManifest:
     report_timezone: str = "UTC"
     github_graphql_url: str | None = None
     reconstruct_history: bool = False  # a landing written before the option existed reconstructed nothing
+    segments: list[SegmentSpec] | None = None  # None: the run left the warehouse's segments as they were
 
     def to_json(self) -> dict:
         return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "report_timezone": self.report_timezone,
                 "github_graphql_url": self.github_graphql_url, "reconstruct_history": self.reconstruct_history,
-                "projects": [spec.model_dump() for spec in self.projects]}
+                "projects": [spec.model_dump() for spec in self.projects],
+                "segments": None if self.segments is None else [segment.filter_json() for segment in self.segments]}
 
     @classmethod
     def from_json(cls, raw: dict, source: str) -> "RunManifest":
@@ -107,7 +109,9 @@ class RunManifest:
                        projects=[ProjectSpec.model_validate(p) for p in raw["projects"]],
                        report_timezone=raw.get("report_timezone", "UTC"),
                        github_graphql_url=raw.get("github_graphql_url"),
-                       reconstruct_history=bool(raw.get("reconstruct_history", False)))
+                       reconstruct_history=bool(raw.get("reconstruct_history", False)),
+                       segments=None if raw.get("segments") is None else [
+                           SegmentSpec.model_validate(segment) for segment in raw["segments"]])
         except (KeyError, TypeError, ValueError) as error:
             detail = f"missing key {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
             raise LandingError(f"{source} is not a usable run manifest: {detail}") from None

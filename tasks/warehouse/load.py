@@ -6,12 +6,14 @@ and the warehouse is as it was (staging tables included, they are dropped on com
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import adbc_driver_postgresql.dbapi as adbc
 
+from tasks.config import SegmentSpec
 from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.sql_files import execute_script, sql_file
@@ -53,7 +55,8 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
 
 
 def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",
-             refresh_metrics: bool = True, reconstruct_history: bool = True) -> LoadResult:
+             refresh_metrics: bool = True, reconstruct_history: bool = True,
+             segments: list[SegmentSpec] | None = None) -> LoadResult:
     """Merge one run's frames into the history, observed at `as_of`, and (unless told not to) bring the
     materialized daily facts up to date. With `reconstruct_history`, a board observed for the first time also
     gets the versions its issue items held before (docs/metrics.md, "Reconstructed history"). Does not commit."""
@@ -82,6 +85,9 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         if reconstruct_history:
             changed_from = _reconstruct(cursor, as_of, result)
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
+        if segments is not None:
+            cursor.execute(sql_file("save_segments"), parameters=(
+                json.dumps([segment.filter_json() for segment in segments]),))
         _scalar(cursor, "select metrics_base.invalidate_facts($1)", changed_from)
         merged = time.perf_counter()
         if refresh_metrics:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import adbc_driver_postgresql.dbapi as adbc
 
-from tasks.config import ConfigError
+from tasks.config import ConfigError, SegmentSpec
 from tasks.resources import warehouse_url_from_block
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
@@ -80,20 +80,20 @@ def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[
 
 def load_and_record(url: str, frames: RunFrames, as_of: datetime, run_id: str, spend: dict | None,
                     report_timezone: str = "UTC", refresh_metrics: bool = True,
-                    reconstruct_history: bool = True) -> LoadResult:
+                    reconstruct_history: bool = True, segments: list[SegmentSpec] | None = None) -> LoadResult:
     """Load one run and mark it succeeded, in one transaction."""
     with connect(url) as connection:
         return load_and_record_on(connection, frames, as_of, run_id, spend, report_timezone, refresh_metrics,
-                                  reconstruct_history)
+                                  reconstruct_history, segments)
 
 
 def load_and_record_on(connection, frames: RunFrames, as_of: datetime, run_id: str, spend: dict | None,
                        report_timezone: str = "UTC", refresh_metrics: bool = True,
-                       reconstruct_history: bool = True) -> LoadResult:
+                       reconstruct_history: bool = True, segments: list[SegmentSpec] | None = None) -> LoadResult:
     """`load_and_record` on an open connection: commits the whole run, or rolls all of it back (staging
     tables included) and re-raises."""
     try:
-        result = load_run(connection, frames, as_of, report_timezone, refresh_metrics, reconstruct_history)
+        result = load_run(connection, frames, as_of, report_timezone, refresh_metrics, reconstruct_history, segments)
         counts = run_counts(frames, result, spend)
         with connection.cursor() as cursor:
             finish_runs(cursor, run_id, counts)

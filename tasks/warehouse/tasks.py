@@ -6,6 +6,7 @@ from datetime import datetime
 
 from prefect import task
 
+from tasks.config import RunSettings
 from tasks.records import KnownIssue
 from tasks.retries import RETRIES
 from tasks.transform.run_frames import RunFrames
@@ -34,9 +35,9 @@ def read_known_issues(warehouse: WarehouseAddress) -> dict[str, KnownIssue]:
 
 @task(name="load-history", timeout_seconds=1800, **RETRIES)
 def load_history(warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str,
-                 spend: dict | None, report_timezone: str = "UTC", reconstruct_history: bool = True) -> LoadResult:
-    return stages.load_and_record(warehouse.url, frames, as_of, run_id, spend, report_timezone,
-                                  reconstruct_history=reconstruct_history)
+                 spend: dict | None, settings: RunSettings) -> LoadResult:
+    return stages.load_and_record(warehouse.url, frames, as_of, run_id, spend, settings.report_timezone,
+                                  reconstruct_history=settings.reconstruct_history, segments=settings.segments)
 
 
 @task(name="read-data-quality", timeout_seconds=300, **RETRIES)

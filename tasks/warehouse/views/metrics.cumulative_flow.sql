@@ -58,6 +58,7 @@ issue_states as (
         and item.content_type = 'Issue'
         and not item.is_archived
         and metrics_base.is_state_at(item.valid_from, item.valid_to, days.day_end)
+        and metrics_base.in_segment(item.content_id)
     join github.issue_versions as issue
         on issue.issue_id = item.content_id
         and metrics_base.is_state_at(issue.valid_from, issue.valid_to, days.day_end)

@@ -15,7 +15,7 @@ with weeks as (
 held as (
     select distinct item.project_id, item.content_id as issue_id
     from github.item_versions as item
-    where item.valid_to is null and item.content_type = 'Issue'
+    where item.valid_to is null and item.content_type = 'Issue' and metrics_base.in_segment(item.content_id)
 ),
 done as (
     select

@@ -1,5 +1,15 @@
 create view metrics_base.board_history as
 -- one row per board: where its history starts (reconstructed or observed) and its first real observation
+with boards as (
+    -- restricted to a segment, a board's reconstructed state starts at the oldest of the segment's items
+    select project.project_id, project.first_observed_at,
+        case when metrics_base.current_segment() is null then project.reconstructed_from else (
+            select min(item.valid_from) from github.item_versions as item
+            where item.project_id = project.project_id and item.reconstructed
+                and metrics_base.in_segment(item.content_id)
+        ) end as reconstructed_from
+    from github.projects as project
+)
 select
     project.project_id,
     project.first_observed_at,
@@ -18,7 +28,7 @@ select
             where (series.day::date + 1)::timestamp at time zone settings.report_timezone < project.first_observed_at
         ) as reconstructed_days
     ) end as last_reconstructed_day
-from github.projects as project
+from boards as project
 cross join metrics_base.settings as settings;
 comment on view metrics_base.board_history is 'One row per board: the first day with any state (reconstructed or observed) and its first real observation.';
 comment on column metrics_base.board_history.project_id is 'The board';

@@ -18,7 +18,8 @@ tree (deliverable_id, issue_id, path) as (
 )
 select distinct tree.deliverable_id, tree.issue_id
 from tree
-where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id);
+where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id)
+    and metrics_base.in_segment(tree.issue_id);
 comment on view metrics_base.current_work_items is 'One row per deliverable and current work item (leaf descendant through parent links; cycles cut).';
 comment on column metrics_base.current_work_items.deliverable_id is 'The deliverable';
 comment on column metrics_base.current_work_items.issue_id is 'The work item';

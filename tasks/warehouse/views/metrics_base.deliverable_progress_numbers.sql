@@ -2,7 +2,8 @@ create view metrics_base.deliverable_progress_numbers as
 -- the materialized figures while they are current (refreshed after the latest load, in this week), else live
 with state as (
     select coalesce(bool_and(fact_state.current_valid and fact_state.current_week = date_trunc('week', settings.today)::date
-                             and fact_state.report_timezone = settings.report_timezone), false) as is_valid
+                             and fact_state.report_timezone = settings.report_timezone), false)
+           and metrics_base.current_segment() is null as is_valid
     from metrics_base.settings as settings
     left join metrics_base.fact_state on fact_state.name = 'daily'
 )

@@ -24,6 +24,7 @@ language sql stable as $$
         select distinct tree.deliverable_id, tree.issue_id
         from tree
         where not exists (select 1 from edges where edges.parent_issue_id = tree.issue_id)
+            and metrics_base.in_segment(tree.issue_id)
     ),
     points as (
         -- set-based points_at for every issue at once: the first configured sprint board holding it then

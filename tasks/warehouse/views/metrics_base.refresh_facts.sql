@@ -10,6 +10,9 @@ declare
     day date;
     written integer := 0;
 begin
+    if metrics_base.current_segment() is not null then
+        raise exception 'refresh_facts() materializes every issue: reset delivery_metrics.segment first';
+    end if;
     -- Runs of other boards may load at the same time: one refresh at a time (held until the load commits).
     perform pg_advisory_xact_lock(7406202612);
     valid := (select valid_through from metrics_base.facts_valid_through);

@@ -25,6 +25,7 @@ join github.item_versions as item
     and item.sprint_id = sprint_day.sprint_id
     and item.content_type = 'Issue'
     and metrics_base.is_state_at(item.valid_from, item.valid_to, sprint_day.day_end)
+    and metrics_base.in_segment(item.content_id)
 join github.issue_versions as issue
     on issue.issue_id = item.content_id
     and metrics_base.is_state_at(issue.valid_from, issue.valid_to, sprint_day.day_end);
