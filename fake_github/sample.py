@@ -69,6 +69,8 @@ def sample_world(today: date) -> tuple[FakeWorld, Sample]:
         issue = world.add_issue(f"{ORG}/api", title, parent=sample.issues.get(parent), issue_type="Task")
         add(key, issue)
         world.add_item(team, issue, {"Points": points, "Sprint": sprint, "Status": status})
+        if key.startswith("b"):
+            issue.labels = ["billing"]
     # Sprint 1 ended the day before the demo's first day, before the boards were ever read: its work was done
     # during it, so the first run already shows it (reconstructed from when issues were created and closed).
     created = world.now
@@ -96,6 +98,7 @@ def play_day(world: FakeWorld, sample: Sample, day: int) -> None:
             lambda: _add_mid_sprint(world, sample)],
         4: [lambda: (world.close(i["s3"]), world.set_value(team, i["s3"], "Status", "Done")),
             lambda: world.set_value(team, i["a1"], "Status", "In Progress")],
+        5: [lambda: world.set_value(sample.mobile, i["m1"], "Status", "In Progress")],
         6: [lambda: world.set_value(team, i["b3"], "Sprint", "Sprint 3"),
             lambda: (world.close(i["b1"]), world.set_value(team, i["b1"], "Status", "Done"))],
         7: [lambda: (world.close(i["a1"]), world.set_value(team, i["a1"], "Status", "Done")),
@@ -109,6 +112,7 @@ def play_day(world: FakeWorld, sample: Sample, day: int) -> None:
 
 
 def _add_mid_sprint(world: FakeWorld, sample: Sample) -> None:
-    issue = world.add_issue(f"{ORG}/api", "Hotfix: invoice rounding", parent=sample.issues["invoices"])
+    issue = world.add_issue(f"{ORG}/api", "Hotfix: invoice rounding", parent=sample.issues["invoices"],
+                            labels=["billing", "bug"])
     sample.issues["hotfix"] = issue
     world.add_item(sample.team, issue, {"Points": 2, "Sprint": "Sprint 2", "Status": "In Progress"})

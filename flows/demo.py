@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
-from tasks.config import ConfigError, ProjectSpec
+from tasks.config import ConfigError, ProjectSpec, SegmentSpec
 from tasks.home import data_home
 from tasks.warehouse.database import (
     drop_database,
@@ -28,6 +28,7 @@ DEMO_PROJECTS = [
     ProjectSpec(owner=ORG, number=2, role="sprint"),
     ProjectSpec(owner=ORG, number=3, role="roadmap"),
 ]
+DEMO_SEGMENTS = [SegmentSpec(name="Billing", label="billing"), SegmentSpec(name="Mobile", repository=f"{ORG}/mobile")]
 
 
 def demo_database_url() -> str:
@@ -75,7 +76,7 @@ def run_demo(landing: str | None = None, site: str = "site") -> list[dict]:
             play_day(world, sample, day)
             summaries.append(delivery(
                 projects=DEMO_PROJECTS, report_timezone="UTC", as_of=as_of, landing=str(landing_root),
-                github_graphql_url=running.url,
+                github_graphql_url=running.url, segments=DEMO_SEGMENTS,
             ))
     index = publish(output=site)
     print(f"\nDemo: {DAYS} daily runs of {len(DEMO_PROJECTS)} boards of the sample organisation '{ORG}'.")

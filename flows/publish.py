@@ -15,20 +15,22 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 
 from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
-from tasks.publish.datasets import SiteData, read_site_data
+from tasks.publish.datasets import SiteData, read_site_data, segment_names
 from tasks.publish.site import languages, load_locale, render_site, write_site
 from tasks.retries import RETRIES
 from tasks.warehouse.tasks import locate_warehouse
 
 
 @task(name="read-metrics", timeout_seconds=600, **RETRIES)
-def read_metrics(url: str) -> SiteData:
-    return read_site_data(url)
+def read_metrics(url: str) -> tuple[SiteData, dict[str, SiteData]]:
+    """The views of every issue, and of each segment's issues."""
+    return read_site_data(url), {name: read_site_data(url, name) for name in segment_names(url)}
 
 
 @task(name="render-site", timeout_seconds=600)
-def render(data: SiteData, language: str) -> dict[str, bytes]:
-    return render_site(data, load_locale(language), datetime.now(timezone.utc))
+def render(metrics: tuple[SiteData, dict[str, SiteData]], language: str) -> dict[str, bytes]:
+    data, segments = metrics
+    return render_site(data, load_locale(language), datetime.now(timezone.utc), segments)
 
 
 @flow(name="publish")

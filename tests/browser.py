@@ -16,9 +16,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 
 
-def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None) -> list[str]:
-    """The problems seen opening every page of `output` (empty when none); optionally a full-page screenshot of
-    one page (file name, where to save it) for a person to look at."""
+def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
+                    screenshots: list[tuple[str, Path]] = ()) -> list[str]:
+    """The problems seen opening every page of `output`, segment sections included (empty when none); optionally
+    full-page screenshots of some pages (path under `output`, where to save it) for a person to look at."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
@@ -43,14 +44,15 @@ def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None) ->
             page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
                     if response.status >= 400 else None)
             page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-            for html in sorted(output.glob("*.html")):
-                page.goto(f"{base}/{html.name}", wait_until="load")
+            for html in sorted(output.rglob("*.html")):
+                name = html.relative_to(output).as_posix()
+                page.goto(f"{base}/{name}", wait_until="load")
                 if page.locator("h1").count() != 1:
-                    problems.append(f"{html.name} has not exactly one heading")
-            if screenshot:
-                page.goto(f"{base}/{screenshot[0]}", wait_until="load")
-                screenshot[1].parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(screenshot[1]), full_page=True)
+                    problems.append(f"{name} has not exactly one heading")
+            for name, path in [*([screenshot] if screenshot else []), *screenshots]:
+                page.goto(f"{base}/{name}", wait_until="load")
+                path.parent.mkdir(exist_ok=True)
+                page.screenshot(path=str(path), full_page=True)
             browser.close()
     finally:
         server.shutdown()

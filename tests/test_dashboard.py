@@ -3,13 +3,14 @@ browser (headless Chromium) with no console error and no failed request. A scree
 to test-artifacts/ for a person to look at."""
 
 import json
+import re
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from flows.demo import DEMO_PROJECTS
+from flows.demo import DEMO_PROJECTS, DEMO_SEGMENTS
 from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
@@ -34,10 +35,11 @@ def site(tmp_path_factory, postgres_admin_url, migrated_template, prefect_harnes
             as_of = now - timedelta(days=DAYS - 1 - day)
             world.now = as_of - timedelta(minutes=30)
             play_day(world, sample, day)
-            deliver(url, running.url, DEMO_PROJECTS, as_of, landing)
+            deliver(url, running.url, DEMO_PROJECTS, as_of, landing, segments=DEMO_SEGMENTS)
     output = tmp_path_factory.mktemp("site")
     previous = os.environ.get("DATABASE_URL")
     assert publish_main(["--database-url", url, "--output", str(output)]) == 0
+    assert publish_main(["--database-url", url, "--output", str(output / "de"), "--language", "de"]) == 0
     os.environ.pop("DATABASE_URL") if previous is None else os.environ.__setitem__("DATABASE_URL", previous)
     yield output, sample
     drop_database(postgres_admin_url, name)
@@ -80,7 +82,7 @@ def test_the_sprint_that_ended_before_the_first_read_is_shown_as_reconstructed(s
 
 def test_site_needs_no_network(site):
     output, _ = site
-    for page in output.glob("*.html"):
+    for page in output.rglob("*.html"):
         text = page.read_text()
         assert "<script" not in text
         assert "src=\"http" not in text and "href=\"//" not in text
@@ -93,3 +95,60 @@ def test_every_page_loads_in_a_real_browser_without_errors(site):
     problems = open_every_page(output, screenshot=(sprint, ARTIFACTS / "sprint-page.png"))
     assert problems == []
     assert (ARTIFACTS / "sprint-page.png").stat().st_size > 10_000
+
+
+def test_each_sprint_board_has_a_flow_page_with_its_four_charts(site):
+    output, sample = site
+    for number in (1, 2):
+        page = (output / f"flow-octo-demo-{number}.html").read_text()
+        for chart in ("cumulative-flow", "cycle-time", "lead-time", "throughput"):
+            assert f"data/{chart}-flow-octo-demo-{number}.csv" in page, (number, chart)
+        assert "P85" in page  # the percentile lines are labelled
+    board_1 = (output / "flow-octo-demo-1.html").read_text()
+    assert "data/work-item-age-flow-octo-demo-1.csv" in board_1  # open work that has started
+    assert "Work in progress, oldest first" in board_1 and "Spike" not in board_1  # drafts count in no metric
+    index = (output / "index.html").read_text()
+    assert 'href="flow-octo-demo-1.html"' in index and 'href="flow-octo-demo-2.html"' in index
+    assert index.count('<div class="small-chart">') == 2  # the current sprint's burndown of each sprint board
+
+
+def test_every_segment_has_its_own_section_restricted_to_its_issues(site):
+    output, sample = site
+    index = (output / "index.html").read_text()
+    for segment in ("billing", "mobile"):
+        assert f'href="segments/{segment}/index.html"' in index
+        assert (output / "segments" / segment / "index.html").exists()
+    billing = output / "segments" / "billing"
+    sprint_pages = "".join(page.read_text() for page in billing.glob("sprint-*.html"))
+    assert "Invoice PDF" in sprint_pages and "Welcome tour" not in sprint_pages  # only issues labelled billing
+    deliverables = (billing / "deliverables.html").read_text()
+    assert "Billing v2" in deliverables and "Self-serve onboarding" not in deliverables
+    assert 'href="../../style.css"' in deliverables and 'href="../../data-quality.html"' in deliverables
+    assert (billing / "flow-octo-demo-1.html").exists() and not (billing / "data-quality.html").exists()
+
+
+def test_every_page_of_every_section_loads_and_the_flow_page_is_photographed(site):
+    output, _ = site
+    problems = open_every_page(output, screenshots=[("flow-octo-demo-1.html", ARTIFACTS / "flow-page.png"),
+                                                    ("segments/billing/index.html", ARTIFACTS / "segment-index.png")])
+    assert problems == []
+    assert (ARTIFACTS / "flow-page.png").stat().st_size > 10_000
+
+
+def test_the_german_site_is_german_throughout(site):
+    output, _ = site
+    english, german = (json.loads((Path(__file__).parents[1] / f"tasks/publish/locale/{code}.json").read_text())
+                       for code in ("en", "de"))
+    pages = {path.relative_to(output / "de").as_posix(): path.read_text() for path in (output / "de").rglob("*.html")}
+    assert "flow-octo-demo-1.html" in pages and "segments/billing/index.html" in pages
+    for name, text in pages.items():
+        assert '<html lang="de">' in text, name
+        # the check names (identifiers of the view) and the details the warehouse writes in English are data
+        text = re.sub(r'<code>.*?</code>|<td class="detail">.*?</td>', "", text, flags=re.S)
+        leaked = [key for key, words in english.items() if len(words) > 12 and words != german[key] and words in text]
+        assert leaked == [], f"{name} shows English: {leaked}"
+    index = pages["index.html"]
+    assert re.search(r"\d\d\.\d\d\.20\d\d – \d\d\.\d\d\.20\d\d", index)  # dates as Germans write them
+    assert "Lieferkennzahlen" in index and "Flusskennzahlen" in index
+    flow = pages["flow-octo-demo-1.html"]
+    assert "Kumulatives Flussdiagramm nach Status" in flow and re.search(r"P85: \d+(,\d)? Tage", flow)

@@ -35,6 +35,34 @@ def test_schedules_parse(deployment):
         CronSchedule(cron=schedule["cron"], timezone=schedule["timezone"])
 
 
+def test_publish_runs_after_every_successful_delivery_run():
+    """The trigger Prefect builds from prefect.yaml matches a completed run of the delivery flow, and only that."""
+    import uuid
+    from datetime import datetime, timezone
+
+    from prefect.events import DeploymentEventTrigger
+    from prefect.server.events.schemas.automations import EventTrigger
+    from prefect.server.events.schemas.events import ReceivedEvent
+
+    from flows.delivery import delivery
+
+    publish = next(d for d in DEPLOYMENTS if d["name"] == "publish")
+    configured = DeploymentEventTrigger.model_validate(publish["triggers"][0])
+    configured.set_deployment_id(uuid.uuid4())
+    trigger = EventTrigger.model_validate(configured.as_automation().trigger.model_dump())  # as the server holds it
+
+    def completed(flow_name: str, event: str = "prefect.flow-run.Completed") -> ReceivedEvent:
+        return ReceivedEvent(occurred=datetime.now(timezone.utc), event=event,
+                             resource={"prefect.resource.id": f"prefect.flow-run.{uuid.uuid4()}"},
+                             related=[{"prefect.resource.id": f"prefect.flow.{uuid.uuid4()}",
+                                       "prefect.resource.role": "flow", "prefect.resource.name": flow_name}],
+                             id=uuid.uuid4())
+
+    assert trigger.covers(completed(delivery.name))
+    assert not trigger.covers(completed(delivery.name, "prefect.flow-run.Failed"))
+    assert not trigger.covers(completed("publish"))  # a publish run does not publish again
+
+
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
 def test_job_variables_exist_in_the_ecs_push_pool_template(deployment):
     from prefect_aws.workers.ecs_worker import ECSWorker

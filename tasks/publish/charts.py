@@ -15,14 +15,17 @@ WIDTH, HEIGHT = 560, 240
 BAND = "#e3e3e3"
 
 
-def svg(chart: alt.TopLevelMixin) -> str:
-    return vl_convert.vegalite_to_svg(chart.to_json())
+def svg(chart: alt.TopLevelMixin, t: dict) -> str:
+    """The chart as SVG, its numbers and dates in the locale of the site (t["chart_locale"], e.g. de-DE)."""
+    return vl_convert.vegalite_to_svg(chart.to_json(), format_locale=t["chart_locale"],
+                                      time_format_locale=t["chart_locale"], allowed_base_urls=[])
 
 
-def _reconstructed_band(first_day: date, through: date, label: str) -> alt.LayerChart:
+def _reconstructed_band(first_day: date, through: date, label: str, color: str = BAND,
+                        opacity: float = 1.0) -> alt.LayerChart:
     """A shaded band over the reconstructed days, labelled at its top left."""
     band = pl.DataFrame({"start": [str(first_day)], "end": [str(through)], "label": [label]})
-    rect = alt.Chart(band).mark_rect(color=BAND).encode(x="start:T", x2="end:T")
+    rect = alt.Chart(band).mark_rect(color=color, opacity=opacity).encode(x="start:T", x2="end:T")
     text = alt.Chart(band).mark_text(align="left", baseline="top", dx=3, dy=3, color="#555", fontSize=10).encode(
         x="start:T", y=alt.value(0), text="label:N")
     return rect + text
@@ -47,17 +50,25 @@ def _lines(frame: pl.DataFrame, series: dict[str, str], y_title: str, title: str
     return lines.properties(title=title, width=WIDTH, height=HEIGHT)
 
 
+def small_burndown_svg(burndown: pl.DataFrame, t: dict) -> str:
+    """The current sprint's remaining points and ideal line, small, for the overview page."""
+    chart = _lines(burndown, {"remaining_points": t["series_remaining"], "ideal_remaining_points": t["series_ideal"]},
+                   t["points_count"], "", None, t)
+    return svg(chart.properties(width=220, height=80).configure_legend(disable=True)
+               .configure_axis(labelFontSize=8, titleFontSize=8), t)
+
+
 def burndown_issues_svg(burndown: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
     return svg(_lines(burndown, {"scope_issues": t["series_scope"], "done_issues": t["series_done"],
                                  "remaining_issues": t["series_remaining"]}, t["issues_count"], t["burndown_issues"],
-                      reconstructed_through, t))
+                      reconstructed_through, t), t)
 
 
 def burndown_points_svg(burndown: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
     return svg(_lines(burndown, {"scope_points": t["series_scope"], "done_points": t["series_done"],
                                  "remaining_points": t["series_remaining"],
                                  "ideal_remaining_points": t["series_ideal"]}, t["points_count"],
-                      t["burndown_points"], reconstructed_through, t))
+                      t["burndown_points"], reconstructed_through, t), t)
 
 
 def velocity_svg(velocity: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
@@ -80,7 +91,7 @@ def velocity_svg(velocity: pl.DataFrame, t: dict, reconstructed_through: date | 
         color=alt.Color("series:N", title=None),
         opacity=alt.condition("datum.is_reconstructed", alt.value(0.45), alt.value(1.0)),
     ).properties(width=WIDTH, height=HEIGHT)
-    return svg(chart)
+    return svg(chart, t)
 
 
 def deliverable_burnups_svg(burnup: pl.DataFrame, titles: dict[str, str], t: dict,
@@ -106,4 +117,118 @@ def deliverable_burnups_svg(burnup: pl.DataFrame, titles: dict[str, str], t: dic
                       .transform_filter("datum.kind == 'band'"))
     chart = alt.layer(*layers, data=long).properties(width=240, height=140).facet(
         facet=alt.Facet("deliverable:N", title=None), columns=3)
-    return svg(chart)
+    return svg(chart, t)
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
+    ordered = sorted(v for v in values if v is not None)
+    if not ordered:
+        return None
+    return ordered[max(0, -(-int(round(share * 100)) * len(ordered) // 100) - 1)]
+
+
+def cumulative_flow_svg(flow: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
+    """Issues per status stacked day by day, in the board's status order (Done at the bottom)."""
+    order = list(dict.fromkeys(flow["status"].to_list()))
+    # Done at the bottom, then the board's columns from the last to the first, work without a status on top
+    columns = [status for status in order if status not in ("Done", "(no status)")]
+    stacking = [s for s in ("Done",) if s in order] + columns[::-1] + [s for s in ("(no status)",) if s in order]
+    frame = flow.with_columns(pl.col("day").cast(pl.String),
+                              pl.col("status").replace_strict({s: i for i, s in enumerate(stacking)},
+                                                              return_dtype=pl.Int64).alias("stack_order"))
+    areas = alt.Chart(frame).mark_area(opacity=0.85).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d")),
+        y=alt.Y("issues:Q", stack="zero", title=t["issues_count"]),
+        color=alt.Color("status:N", title=None, sort=order),
+        order=alt.Order("stack_order:Q"),
+    )
+    first_day = flow["day"].min() if flow.height else None
+    if reconstructed_through is not None and first_day is not None and first_day <= reconstructed_through:
+        areas = alt.layer(areas, _reconstructed_band(first_day, reconstructed_through, t["reconstructed"],
+                                                     color="#ffffff", opacity=0.5))  # over the areas: see-through
+    return svg(areas.properties(title=t["cumulative_flow"], width=WIDTH, height=HEIGHT), t)
+
+
+def _percentile_rules(values: list[float], t: dict, orient: str) -> alt.LayerChart | None:
+    """Labelled reference lines at the 50th, 85th and 95th percentile of `values` (horizontal on y, or on x)."""
+    rules = [{"label": t["percentile"].format(p=p, value=format_days(value, t)), "value": value}
+             for p in (50, 85, 95) if (value := percentile(values, p / 100)) is not None]
+    if not rules:
+        return None
+    data = pl.DataFrame(rules)
+    axis = "y" if orient == "horizontal" else "x"
+    rule = alt.Chart(data).mark_rule(strokeDash=[4, 3], color="#444").encode(**{axis: f"value:Q"})
+    text = alt.Chart(data).mark_text(align="left", dx=3, dy=-4 if axis == "y" else 0, fontSize=10, color="#222",
+                                     baseline="bottom", angle=0 if axis == "y" else 270).encode(
+        **{axis: "value:Q"}, **({"x": alt.value(2)} if axis == "y" else {"y": alt.value(HEIGHT - 4)}),
+        text="label:N")
+    return rule + text
+
+
+def format_days(value: float, t: dict) -> str:
+    return t["days_value"].format(days=format_number(value, t))
+
+
+def format_number(value: float, t: dict, decimals: int = 1) -> str:
+    """A number in the locale's style (decimal comma in German): 1234.5 -> 1,234.5 or 1.234,5."""
+    text = f"{value:,.{decimals}f}"
+    if decimals and text.endswith("0" * decimals):
+        text = text[:-(decimals + 1)]
+    return text.translate(str.maketrans({",": t["thousands_separator"], ".": t["decimal_separator"]}))
+
+
+def cycle_time_svg(times: pl.DataFrame, t: dict) -> str:
+    """One dot per done issue: its done date and cycle time, with the 50th/85th/95th percentile lines."""
+    frame = times.select(pl.col("done_at").dt.date().cast(pl.String).alias("done"), "cycle_time_days")
+    dots = alt.Chart(frame).mark_circle(size=40, opacity=0.7).encode(
+        x=alt.X("done:T", title=t["done_date"], axis=alt.Axis(format="%b %d")),
+        y=alt.Y("cycle_time_days:Q", title=t["cycle_time_days"]),
+    )
+    rules = _percentile_rules(frame["cycle_time_days"].to_list(), t, "horizontal")
+    chart = alt.layer(dots, rules) if rules is not None else dots
+    return svg(chart.properties(title=t["cycle_time"], width=WIDTH, height=HEIGHT), t)
+
+
+def lead_time_svg(times: pl.DataFrame, t: dict) -> str:
+    """How many done issues took how long from creation to done, in bins of days."""
+    frame = times.select("lead_time_days")
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("lead_time_days:Q", bin=alt.Bin(maxbins=20), title=t["lead_time_days"]),
+        y=alt.Y("count():Q", title=t["issues_count"]),
+    )
+    rules = _percentile_rules(frame["lead_time_days"].to_list(), t, "vertical")
+    chart = alt.layer(bars, rules) if rules is not None else bars
+    return svg(chart.properties(title=t["lead_time"], width=WIDTH, height=HEIGHT), t)
+
+
+def throughput_svg(weeks: pl.DataFrame, t: dict) -> str:
+    """Issues and points done per week, one line each, on two stacked panels."""
+    frame = weeks.with_columns(pl.col("week_start").map_elements(lambda day: day.strftime(t["date_format"]),
+                                                                 return_dtype=pl.String).alias("week"))
+    base = alt.Chart(frame).encode(x=alt.X("week:O", title=t["week"], sort=None, axis=alt.Axis(labelAngle=0)))
+    issues = base.mark_line(point=True).encode(y=alt.Y("issues_done:Q", title=t["issues_count"]))
+    points = base.mark_line(point=True, color="#e45756").encode(y=alt.Y("points_done:Q", title=t["points_count"]))
+    chart = alt.vconcat(issues.properties(width=WIDTH, height=HEIGHT // 2),
+                        points.properties(width=WIDTH, height=HEIGHT // 2), title=t["throughput"])
+    return svg(chart, t)
+
+
+def work_item_age_svg(ages: pl.DataFrame, statuses: list[str], reference_days: float | None, t: dict) -> str:
+    """Open started issues by status column (the board's order) and age, against the 85th percentile cycle time."""
+    frame = ages.select(pl.col("status").fill_null(t["no_status"]), "age_days").sort("age_days").with_columns(
+        ((pl.int_range(pl.len()).over("status") % 7) - 3).alias("jitter"))  # side by side, the same every time
+    columns = [s for s in statuses if s in set(frame["status"])] + sorted(set(frame["status"]) - set(statuses))
+    dots = alt.Chart(frame).mark_circle(size=60, opacity=0.75).encode(
+        x=alt.X("status:N", title=None, sort=columns, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("jitter:Q"),
+        y=alt.Y("age_days:Q", title=t["age_days"]),
+    )
+    layers = [dots]
+    if reference_days is not None:
+        data = pl.DataFrame({"value": [reference_days],
+                             "label": [t["percentile_cycle"].format(value=format_days(reference_days, t))]})
+        layers += [alt.Chart(data).mark_rule(strokeDash=[4, 3], color="#b00").encode(y="value:Q"),
+                   alt.Chart(data).mark_text(align="left", dx=3, dy=-4, fontSize=10, color="#b00",
+                                             baseline="bottom").encode(y="value:Q", x=alt.value(2), text="label:N")]
+    return svg(alt.layer(*layers).properties(title=t["work_item_age"], width=WIDTH, height=HEIGHT), t)

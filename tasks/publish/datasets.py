@@ -21,6 +21,8 @@ class SiteData:
     views: dict[str, pl.DataFrame]  # every metric view the chart registry names, by view name
     report_timezone: str
     private_urls: set[str]  # issues whose repository is not PUBLIC (or not known to be): never named on the site
+    issue_titles: pl.DataFrame  # issue_url, issue_ref, title of the public issues the flow pages list
+    segment: str | None = None  # the segment the views were read for (None: every issue)
 
 
 def _frame(cursor, sql: str, parameters=None) -> pl.DataFrame:
@@ -41,12 +43,26 @@ class NoMetricsYet(PipelineError):
     """The warehouse has no metric views (no delivery run has migrated it yet)."""
 
 
-def read_site_data(url: str) -> SiteData:
+def segment_names(url: str) -> list[str]:
+    """The warehouse's segments (config key segments of the latest run that gave them), in their order."""
+    with connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("select to_regclass('metrics_base.segments') is not null")
+        if not cursor.fetchone()[0]:
+            return []
+        cursor.execute("select segment from metrics_base.segments order by position")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def read_site_data(url: str, segment: str | None = None) -> SiteData:
+    """Every view the site shows; restricted to one segment's issues when `segment` is given."""
     with connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("select to_regclass('metrics.sprint_burndown') is not null")
         if not cursor.fetchone()[0]:
             raise NoMetricsYet(f"the warehouse {describe_database_url(url)} has no metric views yet: run the "
                                "delivery flow once (it creates them), then publish")
+        if segment is not None:
+            cursor.execute("select set_config('delivery_metrics.segment', $1, false)", parameters=(segment,))
+            cursor.fetchall()
         views = {view: _frame(cursor, _view_query(cursor, view)) for view in chart_views()}
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
@@ -54,5 +70,6 @@ def read_site_data(url: str) -> SiteData:
         timezone = cursor.fetchone()[0]
         cursor.execute("select url from github.issues where repository_visibility is distinct from 'PUBLIC'")
         private_urls = {row[0] for row in cursor.fetchall()}
+        issue_titles = _frame(cursor, (SQL / "select_open_work.sql").read_text())
     return SiteData(boards=boards, sprint_issues=sprint_issues, views=views, report_timezone=timezone,
-                    private_urls=private_urls)
+                    private_urls=private_urls, issue_titles=issue_titles, segment=segment)

@@ -24,6 +24,8 @@ class PageScope:
     sprint_start: date | None = None
     reconstructed_through: date | None = None
     titles: dict[str, str] | None = None
+    statuses: tuple[str, ...] = ()  # the board's status columns in its order (flow page)
+    cycle_time_p85: float | None = None  # the board's 85th percentile cycle time (flow page)
 
 
 def everything(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
@@ -33,6 +35,30 @@ def everything(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
 def of_sprint(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
     return frame.filter((pl.col("project_owner") == scope.owner) & (pl.col("project_number") == scope.number)
                         & (pl.col("sprint_id") == scope.sprint_id))
+
+
+def of_board(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return frame.filter((pl.col("project_owner") == scope.owner) & (pl.col("project_number") == scope.number))
+
+
+def board_flow(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return of_board(frame, scope).sort("day")
+
+
+def board_cycle_times(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return of_board(frame, scope).filter(pl.col("cycle_time_days").is_not_null()).sort("done_at")
+
+
+def board_lead_times(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return of_board(frame, scope).filter(pl.col("lead_time_days").is_not_null()).sort("done_at")
+
+
+def board_weeks(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return of_board(frame, scope).sort("week_start")
+
+
+def oldest_first(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
+    return of_board(frame, scope).sort("age_days", descending=True)
 
 
 def sprint_days(frame: pl.DataFrame, scope: PageScope) -> pl.DataFrame:
@@ -49,7 +75,7 @@ def recent_sprints(frame: pl.DataFrame, scope: PageScope, count: int = 6) -> pl.
 class ChartEntry:
     name: str  # chart id and stem of its data files (the page's scope is appended on sprint pages)
     view: str  # the metrics view it shows
-    page: str  # "sprint" (one per started sprint) or "deliverables"
+    page: str  # "sprint" (one per started sprint), "flow" (one per sprint board) or "deliverables"
     draw: Callable[[pl.DataFrame, dict, PageScope], str]  # rows, locale, scope -> SVG
     explanation: str  # locale key of the words under the chart
     rows: Callable[[pl.DataFrame, PageScope], pl.DataFrame] = everything
@@ -65,6 +91,17 @@ CHARTS: list[ChartEntry] = [
     ChartEntry("deliverable-burnup", "deliverable_burnup", "deliverables", explanation="explain_burnup",
                draw=lambda rows, t, scope: charts.deliverable_burnups_svg(rows, scope.titles or {}, t,
                                                                           scope.reconstructed_through)),
+    ChartEntry("cumulative-flow", "cumulative_flow", "flow", explanation="explain_cumulative_flow", rows=board_flow,
+               draw=lambda rows, t, scope: charts.cumulative_flow_svg(rows, t, scope.reconstructed_through)),
+    ChartEntry("cycle-time", "flow_times", "flow", explanation="explain_cycle_time", rows=board_cycle_times,
+               draw=lambda rows, t, scope: charts.cycle_time_svg(rows, t)),
+    ChartEntry("lead-time", "flow_times", "flow", explanation="explain_lead_time", rows=board_lead_times,
+               draw=lambda rows, t, scope: charts.lead_time_svg(rows, t)),
+    ChartEntry("throughput", "throughput_weekly", "flow", explanation="explain_throughput", rows=board_weeks,
+               draw=lambda rows, t, scope: charts.throughput_svg(rows, t)),
+    ChartEntry("work-item-age", "work_item_age", "flow", explanation="explain_work_item_age", rows=oldest_first,
+               draw=lambda rows, t, scope: charts.work_item_age_svg(rows, list(scope.statuses), scope.cycle_time_p85,
+                                                                    t)),
 ]
 # Views whose data the site offers for download without a chart of their own.
 DOWNLOADS = {"deliverable_progress": "deliverable-progress", "flow_times": "flow-times",

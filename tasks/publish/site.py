@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tasks.publish import registry
+from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
 from tasks.publish.registry import CHARTS, DOWNLOADS, PageScope
@@ -56,17 +56,56 @@ def public_views(data: SiteData, t: dict) -> tuple[dict[str, pl.DataFrame], int]
     views["deliverable_progress"], views["deliverable_burnup"], private_deliverables = anonymized_deliverables(
         views["deliverable_progress"], views["deliverable_burnup"], data.private_urls, t["private_deliverable"])
     views["deliverable_progress"] = views["deliverable_progress"].sort("deliverable_title")
-    views["flow_times"] = views["flow_times"].with_columns(
-        pl.when(pl.col("issue_url").is_in(list(data.private_urls))).then(None).otherwise(pl.col("issue_url"))
-        .alias("issue_url"))
+    for view in ("flow_times", "work_item_age"):
+        views[view] = views[view].with_columns(
+            pl.when(pl.col("issue_url").is_in(list(data.private_urls))).then(None).otherwise(pl.col("issue_url"))
+            .alias("issue_url"))
+    if data.segment is not None:  # a segment's deliverables are those with work items in it
+        shown = views["deliverable_progress"].filter(pl.col("issues_total") > 0)
+        views["deliverable_progress"] = shown
+        views["deliverable_burnup"] = views["deliverable_burnup"].filter(
+            pl.col("deliverable_url").is_in(shown["deliverable_url"].to_list()))
     return views, private_deliverables
 
 
-def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, bytes]:
+def flow_page(owner: str, number: int) -> str:
+    return f"flow-{slug(owner, number)}.html"
+
+
+def segment_folder(name: str) -> str:
+    return f"segments/{slug(name) or 'segment'}/"
+
+
+def formatters(t: dict) -> dict:
+    """Jinja filters that write dates and numbers as the locale does."""
+    def day(value) -> str:
+        return value.strftime(t["date_format"]) if value is not None else ""
+
+    def number(value, decimals: int = 1) -> str:
+        return charts.format_number(float(value), t, decimals) if value is not None else ""
+
+    return {"day": day, "number": number, "github_link": github_link}
+
+
+def render_site(data: SiteData, t: dict, generated_at: datetime,
+                segments: dict[str, SiteData] | None = None) -> dict[str, bytes]:
+    """The whole site: every page of the warehouse at the root, and the same pages of each segment (restricted to
+    its issues) under segments/<name>/."""
+    files = render_section(data, t, generated_at, root="", segments=list(segments or {}))
+    for name, segment_data in (segments or {}).items():
+        folder = segment_folder(name)
+        section = render_section(segment_data, t, generated_at, root="../../", segments=[])
+        files.update({folder + path: content for path, content in section.items() if path != "style.css"})
+    return files
+
+
+def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
+                   segments: list[str]) -> dict[str, bytes]:
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-    environment.filters["github_link"] = github_link
-    common = {"t": t, "generated": t["generated"].format(generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-                                                          timezone=data.report_timezone)}
+    environment.filters.update(formatters(t))
+    common = {"t": t, "root": root, "segment": data.segment,
+              "generated": t["generated"].format(generated=generated_at.strftime(t["date_format"] + " %H:%M UTC"),
+                                                 timezone=data.report_timezone)}
     files: dict[str, bytes] = {"style.css": (HERE / "templates" / "style.css").read_bytes()}
     views, private_deliverables = public_views(data, t)
 
@@ -102,7 +141,7 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
         private = issues.filter(~pl.col("is_public"))
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
              start_date=sprint["start_date"], end_date=sprint["end_date"], state=state,
-             charts=charts_of("sprint", scope, key),
+             charts=charts_of("sprint", scope, key), flow=flow_page(*key[:2]),
              reconstructed_note=t["reconstructed_limits"] if through and sprint["start_date"] <= through else None,
              open_issues=public.filter(~pl.col("is_done")).to_dicts(),
              done_issues=public.filter(pl.col("is_done")).to_dicts(),
@@ -111,26 +150,54 @@ def render_site(data: SiteData, t: dict, generated_at: datetime) -> dict[str, by
 
     boards = []
     for board in data.boards.iter_rows(named=True):
-        current = board["current_sprint_id"]
-        boards.append({**board, "current_page": sprint_page(board["project_owner"], board["project_number"], current)
-                       if current and any(s["page"] == sprint_page(board["project_owner"], board["project_number"],
-                                                                   current) for s in sprints) else None})
-    page("index.html", "index.html", title=t["site_title"], boards=boards, sprints=sprints)
+        key = (board["project_owner"], board["project_number"])
+        current = sprint_page(*key, board["current_sprint_id"]) if board["current_sprint_id"] else None
+        has_current = any(s["page"] == current for s in sprints)
+        small = None
+        if has_current:
+            burndown = registry.sprint_days(views["sprint_burndown"], PageScope(*key, sprint_id=board["current_sprint_id"]))
+            small = charts.small_burndown_svg(burndown, t) if burndown.height else None
+        boards.append({**board, "current_page": current if has_current else None, "small_burndown": small,
+                       "flow_page": flow_page(*key) if board["role"] == "sprint" else None})
+        if board["role"] == "sprint":
+            render_flow_page(page, charts_of, views, data, t, board, reconstructed.get(key))
+    page("index.html", "index.html", title=t["site_title"], boards=boards, sprints=sprints,
+         segments=[{"name": name, "page": segment_folder(name) + "index.html"} for name in segments])
 
     progress = views["deliverable_progress"]
     roadmap_through = max((row["last_reconstructed_day"] for row in data.boards.iter_rows(named=True)
                            if row["role"] == "roadmap" and row["last_reconstructed_day"] is not None), default=None)
-    charts = charts_of("deliverables", PageScope(reconstructed_through=roadmap_through, titles=dict(
+    deliverable_charts = charts_of("deliverables", PageScope(reconstructed_through=roadmap_through, titles=dict(
         zip(progress["deliverable_url"], progress["deliverable_title"]))))
     page("deliverables.html", "deliverables.html", title=t["deliverables"],
          deliverables=progress.filter(~pl.col("deliverable_url").str.starts_with("private-")).to_dicts(),
-         private_deliverables=private_deliverables, charts=charts,
-         reconstructed_note=t["reconstructed_limits"] if roadmap_through and charts else None)
-    page("data-quality.html", "data-quality.html", title=t["data_quality"],
-         checks=views["data_quality"].to_dicts())
+         private_deliverables=private_deliverables, charts=deliverable_charts,
+         reconstructed_note=t["reconstructed_limits"] if roadmap_through and deliverable_charts else None)
+    if data.segment is None:  # the checks are of the whole warehouse: one page, at the root
+        page("data-quality.html", "data-quality.html", title=t["data_quality"],
+             checks=views["data_quality"].to_dicts())
     for view, stem in DOWNLOADS.items():
-        files.update(downloads(stem, views[view]))
+        if data.segment is None or view != "data_quality":
+            files.update(downloads(stem, views[view]))
     return files
+
+
+def render_flow_page(page, charts_of, views: dict[str, pl.DataFrame], data: SiteData, t: dict, board: dict,
+                     reconstructed_through) -> None:
+    """The flow page of one sprint board: cumulative flow, cycle and lead times, throughput, work-item age."""
+    key = (board["project_owner"], board["project_number"])
+    flow = registry.board_flow(views["cumulative_flow"], PageScope(*key))
+    statuses = tuple(dict.fromkeys(flow["status"].to_list()))
+    cycle_times = registry.board_cycle_times(views["flow_times"], PageScope(*key))["cycle_time_days"].to_list()
+    scope = PageScope(*key, reconstructed_through=reconstructed_through, statuses=statuses,
+                      cycle_time_p85=charts.percentile(cycle_times, 0.85))
+    ages = registry.oldest_first(views["work_item_age"], scope)
+    page(flow_page(*key), "flow.html", title=t["flow_title"].format(board=board["title"]),
+         board=f"{key[0]}/{key[1]}", charts=charts_of("flow", scope, ("flow", *key)),
+         reconstructed_note=t["reconstructed_limits"] if reconstructed_through else None,
+         ages=ages.filter(pl.col("issue_url").is_not_null()).to_dicts(),
+         private_ages=ages.filter(pl.col("issue_url").is_null()).height,
+         issues={row["issue_url"]: row for row in data.issue_titles.iter_rows(named=True)})
 
 
 def write_site(files: dict[str, bytes], output: Path) -> Path:

@@ -3,10 +3,7 @@ create view metrics_base.segment_issues as
 -- it now: every key the segment gives must match; a key matches when any of its values does (without regard to
 -- case); a board field matches when a board holding the issue now has one of the values in that field
 with definitions as (
-    select definition.value ->> 'name' as segment, definition.position::integer as position, definition.value as filter
-    from etl.settings as setting
-    cross join lateral jsonb_array_elements(setting.value::jsonb) with ordinality as definition (value, position)
-    where setting.key = 'segments'
+    select segment, position, filter from metrics_base.segments
 ),
 issues_now as (
     select entity.issue_id, lower(entity.repository) as repository,

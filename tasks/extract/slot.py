@@ -1,0 +1,122 @@
+"""The GitHub slot: one slot of the global concurrency limit `github-api`, held for every stretch of GitHub requests.
+
+A run killed while it holds the slot (SIGKILL, an out-of-memory kill, an ECS task stop, a laptop lid) cannot give
+it back. Its lease then runs out LEASE_SECONDS after the holder's last renewal (Prefect renews it in the background
+while the holder lives). Prefect Cloud and `prefect server start` free expired leases themselves; the temporary
+server a local run starts does not, so a run waiting for the slot frees expired leases of the local lease store
+(a folder of PREFECT_HOME that outlives the server: see flows/local_prefect.py). No acquire waits forever: after
+`acquire_timeout()` seconds the run fails with a message that names the limit, its holder and the command that
+frees it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from time import monotonic
+
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME
+
+from tasks.errors import PipelineError
+
+GITHUB_LIMIT = "github-api"
+LEASE_SECONDS = 60  # Prefect's shortest lease; renewed while the holder lives
+ATTEMPT_SECONDS = 5  # between two looks for leases a killed holder left
+FREE_COMMAND = f"prefect gcl update {GITHUB_LIMIT} --active-slots 0"
+
+
+class GitHubSlotTimeout(PipelineError):
+    """The GitHub slot stayed taken longer than the acquire timeout."""
+
+    user_facing = True
+
+
+def acquire_timeout() -> float:
+    """Seconds a run waits for the slot (DELIVERY_METRICS_SLOT_TIMEOUT_SECONDS, default 30 minutes: longer than
+    any board's read under the rate limit takes to hand the slot over)."""
+    return float(os.environ.get("DELIVERY_METRICS_SLOT_TIMEOUT_SECONDS", 1800))
+
+
+@contextmanager
+def github_slot() -> Iterator[None]:
+    """Hold the GitHub slot for the body; wait for it at most `acquire_timeout()` seconds."""
+    deadline = monotonic() + acquire_timeout()
+    with ExitStack() as held:
+        while True:
+            try:
+                held.enter_context(concurrency(GITHUB_LIMIT, occupy=1, strict=False, lease_duration=LEASE_SECONDS,
+                                               timeout_seconds=min(ATTEMPT_SECONDS, acquire_timeout())))
+                break
+            except TimeoutError:
+                reclaim_expired_leases()
+                if monotonic() >= deadline:
+                    raise GitHubSlotTimeout(slot_timeout_message(acquire_timeout())) from None
+        yield
+
+
+def local_lease_folder() -> Path | None:
+    """The lease store of the local Prefect server (none when runs talk to Prefect Cloud or a server elsewhere)."""
+    if PREFECT_API_URL.value():
+        return None
+    folder = Path(PREFECT_HOME.value()) / "concurrency_leases"
+    return folder if folder.is_dir() else None
+
+
+def expired_leases(folder: Path, now: datetime | None = None) -> list[dict]:
+    """The leases of the store whose expiration has passed (their holder stopped renewing them)."""
+    now = now or datetime.now(timezone.utc)
+    leases = []
+    for path in folder.glob("*.json"):
+        if path.name == "expirations.json":
+            continue
+        try:
+            lease = json.loads(path.read_text(encoding="utf-8"))
+            if datetime.fromisoformat(lease["expiration"]) < now:
+                leases.append(lease)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # being written or removed right now: the next look sees it whole
+    return leases
+
+
+def reclaim_expired_leases() -> int:
+    """Give back the slots of expired leases in the local store, as Prefect's repossessor would. Returns how many."""
+    folder = local_lease_folder()
+    if folder is None:
+        return 0
+    leases = expired_leases(folder)
+    if leases:
+        with get_client(sync_client=True) as client:
+            for lease in leases:
+                client.release_concurrency_slots_with_lease(lease["id"])
+    return len(leases)
+
+
+def slot_holders() -> list[str]:
+    """Who holds the slot now, as far as the local lease store tells (empty when it cannot tell)."""
+    folder = local_lease_folder()
+    holders = []
+    for path in sorted(folder.glob("*.json")) if folder else []:
+        if path.name == "expirations.json":
+            continue
+        try:
+            lease = json.loads(path.read_text(encoding="utf-8"))
+            holder = (lease.get("metadata") or {}).get("holder") or {}
+            holders.append(f"{holder.get('type', 'holder')} {holder.get('id', '?')} (lease until "
+                           f"{lease['expiration']})")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return holders
+
+
+def slot_timeout_message(waited: float) -> str:
+    holders = slot_holders()
+    holder = f"held by {', '.join(holders)}" if holders else "its holder is not known here"
+    return (f"waited {waited:.0f} s for the GitHub concurrency limit '{GITHUB_LIMIT}' and it stayed taken ({holder}). "
+            f"If no other run is reading GitHub, a killed run left it taken: free it with `{FREE_COMMAND}` "
+            f"(see it with `prefect gcl inspect {GITHUB_LIMIT}`)")
