@@ -138,6 +138,7 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.requests: list[RecordedRequest] = []  # the queries answered (and charged)
         self.received: list[tuple[str | None, int]] = []  # every POST to the endpoint: (operation, HTTP status)
+        self.arrivals: list[tuple[float, str | None]] = []  # (time.time() on arrival, operation), before any answer
         self.lock = threading.RLock()
         # POST /_control/<name> with a JSON body calls controls[name](body) (for benchmarks driving a
         # fake in another process, e.g. "change" to play a day of work).
@@ -254,6 +255,8 @@ class _Handler(BaseHTTPRequestHandler):
             operation = payload.get("operationName") or (named[1] if named else None)
         except (ValueError, AttributeError):
             operation = None
+        with self.fake.lock:
+            self.fake.arrivals.append((time.time(), operation))
         fault = self.fake.take_fault(operation)
         if fault is not None:
             time.sleep(fault.delay)

@@ -9,6 +9,12 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # A 2-core machine can need more than Prefect's default 20 s to start the ephemeral API.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+# The local server keeps concurrency leases on disk in PREFECT_HOME, not in memory: a run killed while it holds the
+# GitHub slot leaves a lease that outlives the server, expires, and is given back (tasks/extract/slot.py).
+os.environ.setdefault("PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE", "prefect.server.concurrency.lease_storage.filesystem")
+# A run waiting for the GitHub slot asks again within a second of being refused (the default is up to 30 s), so
+# boards take turns without idle waiting.
+os.environ.setdefault("PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS", "1")
 
 
 class _ThreadTimeoutNotice:

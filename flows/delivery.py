@@ -29,6 +29,7 @@ from flows.limits import ensure_github_limit
 from flows.summary import summary_markdown
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract import tasks as extract
+from tasks.extract.slot import release_slots_of
 from tasks.transform.tasks import transform_landing
 from tasks.warehouse import tasks as warehouse
 
@@ -39,6 +40,12 @@ class PrefectStages:
 
     def start(self) -> None:
         ensure_github_limit()
+
+    def release_slots_of(self, run_ids):
+        released = release_slots_of(run_ids)
+        if released:
+            get_run_logger().warning("gave back %d GitHub slot(s) held by runs that were killed: %s", released,
+                                     ", ".join(sorted(run_ids)))
 
     def prepare_warehouse(self, block):
         return warehouse.prepare_warehouse(block)

@@ -52,6 +52,7 @@ class Stages(Protocol):
     """Who carries out each stage: Prefect tasks in the flow, plain calls in tests and benchmarks."""
 
     def start(self) -> None: ...
+    def release_slots_of(self, run_ids: set[str]) -> None: ...
     def prepare_warehouse(self, block: str | None) -> WarehouseAddress: ...
     def read_known_issues(self, warehouse: WarehouseAddress) -> dict[str, KnownIssue]: ...
     def extract_boards(self, request: DeliveryRequest, landing: RunLanding) -> list[BoardRead]: ...
@@ -107,7 +108,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     with _timed(seconds, "prepare_warehouse"):
         warehouse_address = stages.prepare_warehouse(request.warehouse_block)
     warehouse.check_report_timezone(warehouse_address.url, settings.report_timezone)
-    mark_abandoned_runs(warehouse_address.url)
+    stages.release_slots_of(mark_abandoned_runs(warehouse_address.url))  # a killed run's GitHub slot, at once
     landing = start_run_landing(
         landing_store(request.landing, request.landing_block),
         RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects, report_timezone=settings.report_timezone,
@@ -161,6 +162,9 @@ class DirectStages:
 
     def start(self) -> None:
         pass
+
+    def release_slots_of(self, run_ids: set[str]) -> None:
+        pass  # no Prefect, no concurrency slot
 
     def prepare_warehouse(self, block: str | None) -> WarehouseAddress:
         return warehouse.prepare_warehouse(block, self.database_url)

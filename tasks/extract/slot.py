@@ -20,6 +20,7 @@ from pathlib import Path
 from time import monotonic
 
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import ConcurrencyLeaseHolder
 from prefect.concurrency.sync import concurrency
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
@@ -44,14 +45,17 @@ def acquire_timeout() -> float:
 
 
 @contextmanager
-def github_slot() -> Iterator[None]:
-    """Hold the GitHub slot for the body; wait for it at most `acquire_timeout()` seconds."""
+def github_slot(flow_run_id: str | None = None) -> Iterator[None]:
+    """Hold the GitHub slot for the body; wait for it at most `acquire_timeout()` seconds. The lease names the flow
+    run as its holder, so a later run that finds this one dead can give its slot back at once (release_slots_of)."""
     deadline = monotonic() + acquire_timeout()
+    holder = ConcurrencyLeaseHolder(type="flow_run", id=flow_run_id) if flow_run_id else None
     with ExitStack() as held:
         while True:
             try:
                 held.enter_context(concurrency(GITHUB_LIMIT, occupy=1, strict=False, lease_duration=LEASE_SECONDS,
-                                               timeout_seconds=min(ATTEMPT_SECONDS, acquire_timeout())))
+                                               timeout_seconds=min(ATTEMPT_SECONDS, acquire_timeout()),
+                                               holder=holder))
                 break
             except TimeoutError:
                 reclaim_expired_leases()
@@ -82,6 +86,33 @@ def expired_leases(folder: Path, now: datetime | None = None) -> list[dict]:
         except (OSError, ValueError, KeyError, TypeError):
             continue  # being written or removed right now: the next look sees it whole
     return leases
+
+
+def _leases(folder: Path) -> list[dict]:
+    leases = []
+    for path in folder.glob("*.json"):
+        if path.name == "expirations.json":
+            continue
+        try:
+            leases.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # being written or removed right now
+    return leases
+
+
+def release_slots_of(flow_run_ids: set[str]) -> int:
+    """Give back at once the slots whose lease names one of these flow runs as holder: runs found dead (their
+    warehouse session ended with their process, tasks/warehouse/runs.py). Returns how many were given back."""
+    folder = local_lease_folder()
+    if folder is None or not flow_run_ids:
+        return 0
+    dead = [lease for lease in _leases(folder)
+            if str(((lease.get("metadata") or {}).get("holder") or {}).get("id")) in flow_run_ids]
+    if dead:
+        with get_client(sync_client=True) as client:
+            for lease in dead:
+                client.release_concurrency_slots_with_lease(lease["id"])
+    return len(dead)
 
 
 def reclaim_expired_leases() -> int:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
@@ -200,9 +203,38 @@ def render_flow_page(page, charts_of, views: dict[str, pl.DataFrame], data: Site
          issues={row["issue_url"]: row for row in data.issue_titles.iter_rows(named=True)})
 
 
+SITE_MARK = ".delivery-metrics-site"
+
+
+class NotASiteFolder(PipelineError):
+    """--output names a folder with files the publisher did not write."""
+
+
 def write_site(files: dict[str, bytes], output: Path) -> Path:
-    for name, content in files.items():
-        path = output / name
+    """Write the site into a new folder beside `output`, then swap it in: a publish killed half-way leaves the
+    previous site whole (and its half-written folder is removed by the next publish). Refuses to replace a folder
+    that holds anything but a site this publisher wrote."""
+    output = output.resolve()
+    if output.exists() and any(output.iterdir()) and not _is_site(output):
+        raise NotASiteFolder(f"--output {output} holds files that are not a published site; give the site an "
+                             "empty or new folder (each publish replaces the whole folder)")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in output.parent.glob(f".{output.name}.*-*"):  # of a publish killed half-way
+        shutil.rmtree(leftover, ignore_errors=True)
+    fresh = output.parent / f".{output.name}.new-{uuid.uuid4().hex[:12]}"
+    for name, content in {**files, SITE_MARK: b"Written by python -m flows.publish, which replaces this folder.\n"}.items():
+        path = fresh / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+    if output.exists():
+        previous = output.parent / f".{output.name}.old-{uuid.uuid4().hex[:12]}"
+        output.rename(previous)
+        fresh.rename(output)
+        shutil.rmtree(previous, ignore_errors=True)
+    else:
+        fresh.rename(output)
     return output / "index.html"
+
+
+def _is_site(folder: Path) -> bool:
+    return (folder / SITE_MARK).is_file() or ((folder / "index.html").is_file() and (folder / "style.css").is_file())

@@ -60,26 +60,43 @@ def fail_runs(url: str, run_id: str, message: str) -> None:
 @contextmanager
 def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec]) -> Iterator[None]:
     """Open the run's 'running' rows; if the body raises, mark them failed with the error, then re-raise.
-    (Success is recorded by finish_runs inside the load's own transaction.)"""
-    start_runs(url, run_id, as_of, specs)
-    try:
-        yield
-    except BaseException as error:
-        fail_runs(url, run_id, f"{type(error).__name__}: {error}")
-        raise
+    (Success is recorded by finish_runs inside the load's own transaction.) While the body runs, a session of its
+    own holds the run's lock: when the process dies, the session and the lock go with it, and the next run sees the
+    rows abandoned (mark_abandoned_runs)."""
+    with connect(url, autocommit=True) as alive, alive.cursor() as cursor:
+        cursor.execute(RUN_LOCK, parameters=(run_id,))
+        cursor.fetchall()
+        start_runs(url, run_id, as_of, specs)
+        try:
+            yield
+        except BaseException as error:
+            fail_runs(url, run_id, f"{type(error).__name__}: {error}")
+            raise
 
 
-def mark_abandoned_runs(url: str, older_than_hours: float = 6) -> int:
-    """Runs still 'running' long after they started were killed: say so, so no row claims to be in progress."""
+RUN_LOCK = "select pg_advisory_lock(hashtextextended($1::text, 7406))"  # held by a live run's own session
+ABANDONED = "the run stopped without finishing (killed or lost); its landing can be replayed when it is complete"
+
+
+def mark_abandoned_runs(url: str) -> set[str]:
+    """Rows still 'running' whose run holds no lock any more (its session ended with its process): mark them
+    'abandoned', so no row claims to be in progress. Returns the ids of those runs."""
     with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
-        cursor.execute(
-            "with abandoned as (update etl.runs set status = 'failed', finished_at = clock_timestamp(), "
-            "error_message = 'the run stopped without finishing (killed or lost); its landing can be replayed' "
-            "where status = 'running' and started_at < clock_timestamp() - $1 * interval '1 hour' "
-            "returning 1) select count(*) from abandoned",
-            parameters=(older_than_hours,),
-        )
-        return cursor.fetchone()[0]
+        cursor.execute("select distinct run_id::text from etl.runs where status = 'running'")
+        abandoned = set()
+        for (run_id,) in cursor.fetchall():
+            cursor.execute("select pg_try_advisory_lock(hashtextextended($1::text, 7406))", parameters=(run_id,))
+            if not cursor.fetchone()[0]:
+                continue  # alive: its session holds the lock
+            try:
+                cursor.execute("update etl.runs set status = 'abandoned', finished_at = clock_timestamp(), "
+                               "error_message = $2 where run_id = $1::uuid and status = 'running'",
+                               parameters=(run_id, ABANDONED))
+                abandoned.add(run_id)
+            finally:
+                cursor.execute("select pg_advisory_unlock(hashtextextended($1::text, 7406))", parameters=(run_id,))
+                cursor.fetchall()
+        return abandoned
 
 
 def known_issues(url: str) -> dict[str, KnownIssue]:

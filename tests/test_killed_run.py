@@ -1,0 +1,89 @@
+"""A run killed at any moment leaves nothing stuck. A real `python -m flows.delivery` (its own local Prefect server
+on its own PREFECT_HOME, as on an operator's machine) is killed with SIGKILL, process group and Prefect server
+included, while it holds the GitHub slot and waits on a slow answer; the next run on the same Prefect home and
+warehouse goes ahead, its metrics right, and what the killed run left is cleaned or ignored."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fake_github import FakeGitHub, RunningFake
+from fake_github.server import Fault
+from flows.replay import replay
+from tests.conftest import query
+from tests.runs import TOKEN, small_board
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+def killed_then_next(tmp_path_factory, postgres_admin_url, migrated_template):
+    from tasks.warehouse.database import drop_database, ensure_database, with_database
+
+    tmp_path = tmp_path_factory.mktemp("killed")
+    name = "dm_killed_run"
+    drop_database(postgres_admin_url, name)
+    ensure_database(postgres_admin_url, name, template=migrated_template)
+    url = with_database(postgres_admin_url, name)
+    world, _, issues = small_board(issues=3, sprint_start=datetime.now(timezone.utc).date())
+    config = tmp_path / "boards.yaml"
+    config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
+    environment.update({"PREFECT_HOME": str(tmp_path / "prefect"), "GITHUB_TOKEN": TOKEN,
+                        "DELIVERY_METRICS_HOME": str(tmp_path / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
+    landing = tmp_path / "landing"
+    fake = FakeGitHub(world, token=TOKEN)
+    with RunningFake(fake) as running:
+        def start(log: Path) -> subprocess.Popen:
+            return subprocess.Popen(
+                [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", url,
+                 "--github-url", running.url, "--landing", str(landing)],
+                cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+        fake.inject(Fault(delay=600, times=1))  # the first request hangs: the run holds the slot, waiting
+        first = start(tmp_path / "killed.log")
+        deadline = time.monotonic() + 180
+        while fake.faults and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.2)
+        assert not fake.faults, (tmp_path / "killed.log").read_text()
+        os.killpg(first.pid, signal.SIGKILL)  # the flow and the Prefect server it started
+        first.wait()
+        arrived = len(fake.arrivals)
+        started = time.time()
+        second = start(tmp_path / "next.log")
+        assert second.wait(timeout=300) == 0, (tmp_path / "next.log").read_text()
+        first_request = fake.arrivals[arrived][0]
+    yield {"url": url, "landing": landing, "waited": first_request - started, "log": (tmp_path / "next.log"),
+           "issues": issues}
+    drop_database(postgres_admin_url, name)
+
+
+def test_the_next_run_goes_ahead_and_its_metrics_are_right(killed_then_next):
+    run = killed_then_next
+    assert run["waited"] < 60, f"the next run's first GitHub request came {run['waited']:.0f} s after it started"
+    rows = query(run["url"], "select status, count(*) from etl.runs group by status order by status")
+    assert rows == [("abandoned", 1), ("succeeded", 1)]
+    scope = query(run["url"], "select scope_issues, scope_points::float8 from metrics.sprint_burndown "
+                              "order by day desc limit 1")
+    assert scope == [(3, 6.0)]  # the small board's three issues, 1 + 2 + 3 points
+
+
+def test_what_the_killed_run_left_is_ignored(killed_then_next, prefect_harness, monkeypatch):
+    run = killed_then_next
+    monkeypatch.setenv("DATABASE_URL", run["url"])
+    folders = sorted(path.name for path in run["landing"].iterdir() if path.is_dir())
+    assert len(folders) == 2  # the killed run's half-written landing and the next run's
+    summary = replay(landing=str(run["landing"]))  # the half-written one is never taken for complete
+    assert len(summary["incomplete"]) == 1 and summary["replayed"] == 0
+    message = query(run["url"], "select error_message from etl.runs where status = 'abandoned'")[0][0]
+    assert "killed" in message and "replay" in message
+    left = query(run["url"], "select count(*) from pg_locks where locktype = 'advisory'")
+    assert left == [(0,)]
