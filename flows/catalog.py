@@ -7,10 +7,6 @@ import sys
 from pathlib import Path
 
 from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
-from tasks.warehouse.catalog import data_dictionary
-from tasks.warehouse.database import connect
-from tasks.warehouse.migrate import migrate
-from tasks.warehouse.stages import resolve_warehouse_url
 
 DEFAULT_OUTPUT = Path(__file__).parents[1] / "docs" / "data-dictionary.md"
 
@@ -29,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
-    def run() -> None:
+    def run() -> None:  # the warehouse modules load only now: --help answers at once
+        from tasks.warehouse.catalog import data_dictionary
+        from tasks.warehouse.database import connect
+        from tasks.warehouse.migrate import migrate
+        from tasks.warehouse.stages import resolve_warehouse_url
+
         export_database_url(args.database_url)
         url = resolve_warehouse_url()
         with connect(url) as connection:

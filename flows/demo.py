@@ -59,7 +59,8 @@ def fresh_demo_landing(folder: Path) -> Path:
 
 
 def run_demo(landing: str | None = None, site: str = "site") -> list[dict]:
-    from flows.delivery import delivery, print_summary
+    from flows.commands.delivery import print_summary
+    from flows.delivery import delivery
     from flows.publish import publish
 
     landing_root = fresh_demo_landing(Path(landing) if landing else data_home() / "demo-landing")  # first: it may refuse

@@ -11,9 +11,6 @@ import argparse
 import sys
 
 from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
-from tasks.warehouse.database import describe_database_url
-from tasks.warehouse.roles import grant_reporting
-from tasks.warehouse.stages import resolve_warehouse_url
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
-    def run() -> None:
+    def run() -> None:  # the warehouse modules load only now: --help answers at once
+        from tasks.warehouse.database import describe_database_url
+        from tasks.warehouse.roles import grant_reporting
+        from tasks.warehouse.stages import resolve_warehouse_url
+
         export_database_url(args.database_url)
         url = resolve_warehouse_url()
         grant_reporting(url)

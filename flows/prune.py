@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
+if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
+    import sys
+
+    from flows.commands.prune import main
+
+    sys.exit(main())
+
 from datetime import datetime, timedelta, timezone
 
 from prefect import flow, get_run_logger
 
-from flows.cli import Formatter
 from tasks.resources import landing_store
 from tasks.landing.zone import prune_landings
 
@@ -36,22 +40,4 @@ def prune(landing: str | None = None, retention_days: int = 90, landing_block: s
     return deleted
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m flows.prune", formatter_class=Formatter,
-                                     description="Delete raw landings older than the retention period.")
-    parser.add_argument("--landing", metavar="DIR", help="landing zone folder (default: landing/ beside the "
-                        "embedded warehouse's data)")
-    parser.add_argument("--retention-days", metavar="DAYS", type=int, default=90,
-                        help="keep landings observed within this many days (default 90)")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    deleted = prune(landing=args.landing, retention_days=args.retention_days)
-    print(f"deleted {len(deleted)} landed runs")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+from flows.commands.prune import build_parser, main  # noqa: E402,F401  (this flow's command line)

@@ -6,17 +6,21 @@ from a folder or any static host, with no JavaScript, no CDN and no request to t
 
 from __future__ import annotations
 
-import argparse
-import sys
+if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
+    import sys
+
+    from flows.commands.publish import main
+
+    sys.exit(main())
+
 from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 
-from flows.cli import Formatter, add_verbose_option, export_database_url, run_cli
 from tasks.publish.datasets import SiteData, read_site_data, segment_names
-from tasks.publish.site import languages, load_locale, render_site, write_site
+from tasks.publish.site import load_locale, render_site, write_site
 from tasks.retries import RETRIES
 from tasks.warehouse.tasks import locate_warehouse
 
@@ -62,26 +66,4 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
     return index
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m flows.publish", formatter_class=Formatter,
-                                     description="Render the metric views as a static site.")
-    parser.add_argument("--database-url", metavar="URL", help="warehouse (env DATABASE_URL; default: embedded)")
-    parser.add_argument("--output", metavar="DIR", default="site", help="folder to write the site into (default site)")
-    parser.add_argument("--language", metavar="CODE", default="en", choices=languages(),
-                        help=f"locale of the site's strings, one of {', '.join(languages())} (default en)")
-    add_verbose_option(parser)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-
-    def run() -> None:
-        export_database_url(args.database_url)
-        print(f"open {publish(output=args.output, language=args.language)}")
-
-    return run_cli(run, args.verbose)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+from flows.commands.publish import build_parser, main  # noqa: E402,F401  (this flow's command line)

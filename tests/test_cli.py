@@ -75,3 +75,17 @@ def test_unreachable_warehouse_is_named_without_password(prefect_harness, monkey
     assert code == 1
     assert "error: cannot connect to the warehouse at bob@127.0.0.1:1/warehouse" in err
     assert "hunter2" not in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_answers_without_loading_prefect_polars_or_the_database_driver(command):
+    """--help answers at once: the heavy libraries load only when a run starts (timed in benchmarks/)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", command, "--help"], capture_output=True,
+                          text=True, cwd=README.parent, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "usage: python -m" in done.stdout
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert loaded & {"prefect", "polars", "adbc_driver_postgresql", "altair", "gql"} == set()

@@ -5,7 +5,6 @@ Rendering is pure (data in, files out); writing them to a folder or a bucket is 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import uuid
@@ -18,25 +17,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
+from tasks.publish.locales import UnknownLanguage, languages, load_locale  # noqa: F401 (re-exported)
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
 from tasks.publish.registry import CHARTS, DOWNLOADS, PageScope
 
 HERE = Path(__file__).parent
-
-
-class UnknownLanguage(ValueError):
-    """A --language with no locale file."""
-
-
-def languages() -> list[str]:
-    """The locales that ship (tasks/publish/locale/<code>.json)."""
-    return sorted(path.stem for path in (HERE / "locale").glob("*.json"))
-
-
-def load_locale(language: str = "en") -> dict:
-    if language not in languages():  # never a path: only a name from the list
-        raise UnknownLanguage(f"unknown language {language!r}: the site ships in {', '.join(languages())}")
-    return json.loads((HERE / "locale" / f"{language}.json").read_text(encoding="utf-8"))
 
 
 def slug(*parts) -> str:
