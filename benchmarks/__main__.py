@@ -15,6 +15,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from benchmarks.commands import demo_seconds, help_seconds
 from benchmarks.load_paths import adbc_rows_per_second, copy_rows_per_second, item_rows, rowwise_rows_per_second
 from benchmarks.views import generate_history, time_views
 from tasks.warehouse.database import connect, drop_database, ensure_database, with_database
@@ -86,8 +87,15 @@ def main() -> None:
         for name, seconds in timings.items():
             print(f"  {name:<32}{'timed out' if seconds is None else f'{seconds * 1000:,.0f} ms':>14}")
 
+        helps = help_seconds()
+        print("\n--help: " + ", ".join(f"{name} {seconds} s" for name, seconds in helps.items()))
+        demo = demo_seconds()
+        print(f"demo: {demo['demo_seconds']} s ({demo['demo_seconds_after_prefect_start']} s after Prefect started)")
+
         summary = {
             **e2e,
+            "cli_help_seconds": max(helps.values()),
+            **demo,
             "load_rows_per_s_adbc": round(results[f"adbc_{largest}"]),
             "load_rows_per_s_copy": round(results[f"copy_{largest}"]),
             "load_rows_per_s_rowwise": round(rowwise),

@@ -79,6 +79,8 @@ def measure(url: str, items: int) -> dict:
         "stage_seconds_first_load": {name: round(value, 3) for name, value in first["stage_seconds"].items()},
         "versions_written_second_run": unchanged["versions_written"],
         "graphql_requests": first["graphql_requests"],
+        "graphql_requests_first_load": first["graphql_requests"],
+        "graphql_requests_next_day": next_day["graphql_requests"],
         "graphql_points": first["graphql_points"],
         "points_per_100_items_first_load": round(100 * first["graphql_points"] / items, 2),
         "points_per_100_items_next_day_2pct": round(100 * next_day["graphql_points"] / items, 2),
