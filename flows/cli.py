@@ -125,6 +125,10 @@ def run_cli(run: Callable[[], object], verbose: bool = False) -> int:
     """Run a command: a known failure prints one paragraph on stderr and exits 1 (with `verbose`, tracebacks as
     well); anything else is a bug and keeps its traceback."""
     if not verbose:
+        # Prefect sets up its logging handlers when first imported: import it now that a run starts (not for
+        # --help), so the filter goes on the handlers that will print
+        import prefect.main  # noqa: F401
+
         for handler in logging.getLogger().handlers:
             handler.addFilter(_KnownFailureTracebacks())
     try:

@@ -86,4 +86,6 @@ def test_what_the_killed_run_left_is_ignored(killed_then_next, prefect_harness, 
     message = query(run["url"], "select error_message from etl.runs where status = 'abandoned'")[0][0]
     assert "killed" in message and "replay" in message
     left = query(run["url"], "select count(*) from pg_locks where locktype = 'advisory'")
-    assert left == [(0,)]
+    assert left == [(0,)]  # the killed run's session lock went with its session
+    temporary = query(run["url"], "select count(*) from pg_class where relpersistence = 't'")
+    assert temporary == [(0,)]  # and so would any staging table of its load
