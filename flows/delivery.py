@@ -48,8 +48,9 @@ class PrefectStages:
     def read_known_issues(self, warehouse_address):
         return warehouse.read_known_issues(warehouse_address)
 
-    def extract_boards(self, request, landing):
-        futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec)
+    def extract_boards(self, request, landing, known):
+        futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec,
+                                                known)
                    for spec in request.projects]
         return [future.result() for future in futures]
 

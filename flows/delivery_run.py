@@ -55,7 +55,7 @@ class Stages(Protocol):
     def release_slots_of(self, run_ids: set[str]) -> None: ...
     def prepare_warehouse(self, block: str | None) -> WarehouseAddress: ...
     def read_known_issues(self, warehouse: WarehouseAddress) -> dict[str, KnownIssue]: ...
-    def extract_boards(self, request: DeliveryRequest, landing: RunLanding) -> list[BoardRead]: ...
+    def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]: ...
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead: ...
     def transform(self, landing: RunLanding) -> RunFrames: ...
@@ -119,7 +119,7 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
         with _timed(seconds, "read_known_issues"):
             known = stages.read_known_issues(warehouse_address)
         with _timed(seconds, "extract_boards"):
-            extraction = extract.ExtractionReport(boards=stages.extract_boards(request, landing))
+            extraction = extract.ExtractionReport(boards=stages.extract_boards(request, landing, set(known)))
         with _timed(seconds, "extract_issue_graph"):
             extraction.issue_graph = stages.extract_issue_graph(request, landing, extraction.boards, known)
         extract.mark_complete(landing, extraction)
@@ -172,10 +172,10 @@ class DirectStages:
     def read_known_issues(self, warehouse_address: WarehouseAddress) -> dict[str, KnownIssue]:
         return known_issues(warehouse_address.url)
 
-    def extract_boards(self, request: DeliveryRequest, landing: RunLanding) -> list[BoardRead]:
+    def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]:
         token = self._token(request)
         return [extract.extract_board(extract.github_url(request.github_graphql_url), token, landing, spec,
-                                      self.policy) for spec in request.projects]
+                                      self.policy, known) for spec in request.projects]
 
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead:

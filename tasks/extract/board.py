@@ -60,21 +60,30 @@ def check_configured_fields(spec: ProjectSpec, project: dict) -> None:
             )
 
 
-def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max_items: int | None = None) -> BoardRead:
-    """Read the board's fields and every item; each page lands before the next is asked for."""
+def mostly_new(issue_ids: list[str], known: set[str] | None) -> bool:
+    """Whether most of a page's issues are new to the warehouse (then their details would all be read anyway)."""
+    return known is not None and sum(issue_id not in known for issue_id in issue_ids) * 2 > len(issue_ids)
+
+
+def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max_items: int | None = None,
+               known: set[str] | None = None) -> BoardRead:
+    """Read the board's fields and every item; each page lands before the next is asked for. With `known` (the
+    issues the warehouse holds), a page after one whose issues were mostly new asks for labels and assignees too
+    (project_items_detailed), so a first load needs no second request per 100 issues for them."""
     requests_before, points_before = client.requests, client.points
     project = read_project(client, landing, spec)
     read = BoardRead(spec=spec, project_id=project["id"], title=project["title"], issues={})
-    cursor, page_number = None, 0
+    cursor, page_number, query = None, 0, "project_items"
     while True:
         page_number += 1
-        response = client.query("project_items", {"projectId": project["id"], "after": cursor})
+        response = client.query(query, {"projectId": project["id"], "after": cursor})
         landing.write(f"{board_folder(spec.owner, spec.number)}/items-{page_number:04d}.json",
-                      {"query": "project_items", **response.__dict__})
+                      {"query": query, **response.__dict__})
         items = ((response.data.get("node") or {}).get("items")) if response.data else None
         if items is None:
             raise GitHubQueryError(f"board {spec.label}: page {page_number} of items came back empty: "
                                    f"{[e.get('message') for e in response.errors][:3]}")
+        page_issues = []
         for item in items["nodes"]:
             if item is None:
                 continue
@@ -84,6 +93,8 @@ def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max
                 read.unreadable_items += 1
             elif content is not None and content.get("__typename") == "Issue":
                 read.issues[content["id"]] = content
+                page_issues.append(content["id"])
+        query = "project_items_detailed" if mostly_new(page_issues, known) else "project_items"
         if not items["pageInfo"]["hasNextPage"] or (max_items is not None and read.items >= max_items):
             break
         cursor = items["pageInfo"]["endCursor"]

@@ -8,7 +8,8 @@ fields. This module spends points only where something moved:
 - parents not yet seen are read by id, climbing until a root (a visited set cuts parent-link cycles);
 - sub-issues are listed only for issues whose update time or sub-issue summary moved since the last stored
   observation (and, recursively, for new children that have sub-issues themselves);
-- labels and assignees (2 points per 100) only for issues that are new or whose update time moved.
+- labels and assignees (2 points per 100) only for issues that are new or whose update time moved, and not for
+  those a detailed board page brought already (tasks/extract/board.py).
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def complete_issue_graph(client: GitHubClient, landing: RunLanding, board_issues
         if not to_read and all(i in expanded or not _needs_sub_issues(issue, known.get(i))
                                for i, issue in read.issues.items()):
             break
-    changed = sorted(i for i, issue in read.issues.items() if _moved(issue, known.get(i)))
+    # labels and assignees of what moved, unless the board scan brought them (project_items_detailed)
+    changed = sorted(i for i, issue in read.issues.items() if _moved(issue, known.get(i)) and "labels" not in issue)
     for batch in _batches(changed):
         pager.land("details", client.query("issue_details", {"ids": batch}))
     read.detailed = len(changed)

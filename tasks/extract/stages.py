@@ -48,9 +48,9 @@ def github_url(configured: str | None = None) -> str:
 
 
 def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
-                  policy: RetryPolicy | None = None) -> BoardRead:
-    """Read one board's fields and every item into the landing zone."""
-    return _with_client(url, token, policy, lambda client: read_board(client, landing, spec))
+                  policy: RetryPolicy | None = None, known: set[str] | None = None) -> BoardRead:
+    """Read one board's fields and every item into the landing zone (`known`: the issue ids the warehouse holds)."""
+    return _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known))
 
 
 def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[BoardRead],

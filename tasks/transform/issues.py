@@ -52,16 +52,26 @@ def issues_frame(issues: Iterable[dict]) -> pl.DataFrame:
     ).unique("issue_id", keep="first", maintain_order=True)
 
 
-def issue_details_frame(detail_pages: Iterable[dict]) -> pl.DataFrame:
-    """Labels and assignees of the issues whose details were read this run (sorted, as JSON arrays)."""
+def detailed_board_issues(item_pages: Iterable[dict]) -> Iterable[dict]:
+    """The issues of board pages that carried labels and assignees (project_items_detailed)."""
+    for page in item_pages:
+        for item in ((page.get("data") or {}).get("node") or {}).get("items", {}).get("nodes") or []:
+            content = (item or {}).get("content") or {}
+            if content.get("__typename") == "Issue" and "labels" in content:
+                yield content
+
+
+def issue_details_frame(detail_pages: Iterable[dict], item_pages: Iterable[dict] = ()) -> pl.DataFrame:
+    """Labels and assignees of the issues whose details were read this run (sorted, as JSON arrays): from the
+    details pages, and from board pages that carried them."""
     rows = []
-    for page in detail_pages:
-        for node in (page.get("data") or {}).get("nodes") or []:
-            if not node or not node.get("id"):
-                continue
-            labels = sorted(label["name"] for label in (node.get("labels") or {}).get("nodes") or [] if label)
-            assignees = sorted(user["login"] for user in (node.get("assignees") or {}).get("nodes") or [] if user)
-            rows.append({"issue_id": node["id"], "labels": json.dumps(labels), "assignees": json.dumps(assignees)})
+    nodes = [node for page in detail_pages for node in (page.get("data") or {}).get("nodes") or []]
+    for node in [*detailed_board_issues(item_pages), *nodes]:
+        if not node or not node.get("id"):
+            continue
+        labels = sorted(label["name"] for label in (node.get("labels") or {}).get("nodes") or [] if label)
+        assignees = sorted(user["login"] for user in (node.get("assignees") or {}).get("nodes") or [] if user)
+        rows.append({"issue_id": node["id"], "labels": json.dumps(labels), "assignees": json.dumps(assignees)})
     return pl.DataFrame(rows, schema=ISSUE_DETAILS).unique("issue_id", keep="last", maintain_order=True)
 
 

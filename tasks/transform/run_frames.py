@@ -69,7 +69,7 @@ def frames_from_landing(landing: RunLanding) -> RunFrames:
         items=pl.concat(items),
         field_values=pl.concat(values),
         issues=issues_frame(issue_objects),
-        issue_details=issue_details_frame(landing.pages("issues", "details")),
+        issue_details=issue_details_frame(landing.pages("issues", "details"), all_item_pages),
         pull_requests=pull_requests_frame(all_item_pages),
         unreadable=pl.concat(unreadable),
     )
