@@ -80,7 +80,8 @@ def run_demo(landing: str | None = None, site: str = "site") -> list[dict]:
                 github_graphql_url=running.url, segments=DEMO_SEGMENTS,
             ))
     index = publish(output=site)
+    german = publish(output=str(Path(site) / "de"), language="de")  # the same site in the second language
     print(f"\nDemo: {DAYS} daily runs of {len(DEMO_PROJECTS)} boards of the sample organisation '{ORG}'.")
     print_summary(summaries[-1])
-    print(f"\nThe dashboard of the demo boards: open {index}")
+    print(f"\nThe dashboard of the demo boards: open {index} (in German: {german})")
     return summaries
