@@ -113,32 +113,37 @@ def local_lease_folder() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def expired_leases(folder: Path, now: datetime | None = None) -> list[dict]:
-    """The leases of the store whose expiration has passed (their holder stopped renewing them)."""
-    now = now or datetime.now(timezone.utc)
+def _leases(folder: Path) -> list[dict]:
+    """Every lease of the local store that can be read now (one being written or removed is seen on the next look)."""
     leases = []
-    for path in folder.glob("*.json"):
+    for path in sorted(folder.glob("*.json")):
         if path.name == "expirations.json":
             continue
         try:
             lease = json.loads(path.read_text(encoding="utf-8"))
-            if datetime.fromisoformat(lease["expiration"]) < now:
-                leases.append(lease)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # being written or removed right now: the next look sees it whole
-    return leases
-
-
-def _leases(folder: Path) -> list[dict]:
-    leases = []
-    for path in folder.glob("*.json"):
-        if path.name == "expirations.json":
-            continue
-        try:
-            leases.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
-            continue  # being written or removed right now
+            continue
+        if isinstance(lease, dict):
+            leases.append(lease)
     return leases
+
+
+def _holder(lease: dict) -> dict:
+    metadata = lease.get("metadata")
+    return (metadata.get("holder") or {}) if isinstance(metadata, dict) else {}
+
+
+def _expires(lease: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(lease["expiration"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def expired_leases(folder: Path, now: datetime | None = None) -> list[dict]:
+    """The leases of the store whose expiration has passed (their holder stopped renewing them)."""
+    now = now or datetime.now(timezone.utc)
+    return [lease for lease in _leases(folder) if (expires := _expires(lease)) is not None and expires < now]
 
 
 def release_slots_of(flow_run_ids: set[str]) -> int:
@@ -147,8 +152,7 @@ def release_slots_of(flow_run_ids: set[str]) -> int:
     folder = local_lease_folder()
     if folder is None or not flow_run_ids:
         return 0
-    dead = [lease for lease in _leases(folder)
-            if str(((lease.get("metadata") or {}).get("holder") or {}).get("id")) in flow_run_ids]
+    dead = [lease for lease in _leases(folder) if str(_holder(lease).get("id")) in flow_run_ids]
     if dead:
         with get_client(sync_client=True) as client:
             for lease in dead:
@@ -172,18 +176,8 @@ def reclaim_expired_leases() -> int:
 def slot_holders() -> list[str]:
     """Who holds the slot now, as far as the local lease store tells (empty when it cannot tell)."""
     folder = local_lease_folder()
-    holders = []
-    for path in sorted(folder.glob("*.json")) if folder else []:
-        if path.name == "expirations.json":
-            continue
-        try:
-            lease = json.loads(path.read_text(encoding="utf-8"))
-            holder = (lease.get("metadata") or {}).get("holder") or {}
-            holders.append(f"{holder.get('type', 'holder')} {holder.get('id', '?')} (lease until "
-                           f"{lease['expiration']})")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    return holders
+    return [f"{_holder(lease).get('type', 'holder')} {_holder(lease).get('id', '?')} (lease until "
+            f"{lease['expiration']})" for lease in (_leases(folder) if folder else []) if _expires(lease) is not None]
 
 
 def slot_timeout_message(waited: float) -> str:
