@@ -52,6 +52,8 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
         frame = getattr(frames, attribute)
         if frame.height:
             cursor.adbc_ingest(table, frame.to_arrow(), mode="append", temporary=True)
+    # Autovacuum never looks at temporary tables: without statistics the planner takes them for empty.
+    execute_script(connection, "analyze " + ", ".join(STAGING))
 
 
 def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",
@@ -84,6 +86,9 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         changed_from = as_of
         if reconstruct_history:
             changed_from = _reconstruct(cursor, as_of, result)
+        # The history tables may have grown from nothing in this transaction, where autovacuum cannot see them:
+        # planned on stale statistics, the fact refresh of a first load grew with the square of its size.
+        execute_script(connection, sql_file("analyze_history"))
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
         if segments is not None:
             cursor.execute(sql_file("save_segments"), parameters=(

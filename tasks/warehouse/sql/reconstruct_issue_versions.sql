@@ -22,18 +22,22 @@ with issues as (
             where earlier.issue_id = observed.issue_id and earlier.valid_from < $1
         )
 ),
+-- Every issue's moments of change, its columns carried along (a join back to `issues` would be planned on the
+-- estimate of a table this transaction filled, and grew with the square of the board).
 breaks as (
-    select issues.issue_id, moment
+    select issues.*, moment
     from issues
-    cross join lateral unnest(array[
-        issues.created_at, issues.parent_from, case when issues.state = 'CLOSED' then issues.closed_at end
-    ]) as moment
-    where moment >= issues.created_at and moment < $1
-    group by issues.issue_id, moment
+    cross join lateral (
+        select distinct moment
+        from unnest(array[
+            issues.created_at, issues.parent_from, case when issues.state = 'CLOSED' then issues.closed_at end
+        ]) as moment
+        where moment >= issues.created_at and moment < $1
+    ) as moments
 ),
 segments as (
-    select issue_id, moment as valid_from,
-           coalesce(lead(moment) over (partition by issue_id order by moment), $1) as valid_to
+    select breaks.*, moment as segment_from,
+           coalesce(lead(moment) over (partition by issue_id order by moment), $1) as segment_to
     from breaks
 ),
 reconstructed as (
@@ -42,16 +46,15 @@ reconstructed as (
         milestone, labels, assignees, reconstructed
     )
     select
-        issues.issue_id, segments.valid_from, segments.valid_to, issues.title,
+        segments.issue_id, segments.segment_from, segments.segment_to, segments.title,
         case when is_closed then 'CLOSED' else 'OPEN' end,
-        case when is_closed then issues.state_reason end,
-        case when is_closed then issues.closed_at end,
-        case when segments.valid_from >= issues.parent_from then issues.parent_issue_id end,
-        issues.issue_type, issues.milestone, issues.labels, issues.assignees, true
+        case when is_closed then segments.state_reason end,
+        case when is_closed then segments.closed_at end,
+        case when segments.segment_from >= segments.parent_from then segments.parent_issue_id end,
+        segments.issue_type, segments.milestone, segments.labels, segments.assignees, true
     from segments
-    join issues using (issue_id)
     cross join lateral (
-        select issues.state = 'CLOSED' and segments.valid_from >= issues.closed_at as is_closed
+        select segments.state = 'CLOSED' and segments.segment_from >= segments.closed_at as is_closed
     ) as closing
     returning 1
 )
