@@ -77,6 +77,9 @@ def main() -> None:
         print(f"GitHub: {e2e['graphql_requests']} requests, {e2e['graphql_points']} points "
               f"({e2e['points_per_100_items_first_load']} per 100 items; next day with 2% changed: "
               f"{e2e['points_per_100_items_next_day_2pct']} per 100 items)")
+        split = e2e["own_ms_per_request_split_p50"]
+        print(f"our own time per request: {e2e['own_ms_per_request_p50']} ms at p50 (client {split['client']} ms, "
+              f"landing write {split['landing_write']} ms; the fake took {split['fake_github_answer']} ms to answer)")
 
         views_url = fresh_database(admin, "bench_views")
         refresh = generate_history(views_url, history_items, history_days)

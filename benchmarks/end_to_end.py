@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,7 +17,12 @@ import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from opentelemetry import trace
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from flows.delivery_run import DeliveryRequest, DirectStages, run_delivery
+from tasks import telemetry
 from tasks.config import ProjectSpec
 
 TOKEN = "bench-token"
@@ -57,12 +63,43 @@ def one_run(url: str, port: int, as_of: datetime, landing_root: Path) -> dict:
             "versions_written": run.load.versions_written, "items": run.frames.items.height}
 
 
+def spans_in_memory() -> InMemorySpanExporter:
+    """The runs' spans, kept in this process (the SDK as a run installs it, plus an in-memory exporter)."""
+    telemetry.configure()
+    exporter = InMemorySpanExporter()
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter
+
+
+def own_time_per_request(spans) -> dict:
+    """Our own time per GitHub request, from the run's spans: from one request's start to the next one's, less the
+    seconds GitHub (here the fake) took to answer it; split into the client's share (the request's span less the
+    answer: building, sending, reading and parsing) and the landing write's."""
+    requests = sorted((span for span in spans if span.name.startswith("graphql ")), key=lambda span: span.start_time)
+    writes = [span for span in spans if span.name == "landing write"]
+
+    def seconds(span) -> float:
+        return (span.end_time - span.start_time) / 1e9
+
+    own = [(following.start_time - this.start_time) / 1e9 - this.attributes.get("delivery.server_seconds", 0)
+           for this, following in zip(requests, requests[1:])]
+    client = [seconds(span) - span.attributes.get("delivery.server_seconds", 0) for span in requests]
+    server = [span.attributes.get("delivery.server_seconds", 0) for span in requests]
+    return {"own_ms_per_request_p50": round(1000 * statistics.median(own), 2),
+            "own_ms_per_request_split_p50": {"client": round(1000 * statistics.median(client), 2),
+                                             "landing_write": round(1000 * statistics.median(map(seconds, writes)), 2),
+                                             "fake_github_answer": round(1000 * statistics.median(server), 2)}}
+
+
 def measure(url: str, items: int) -> dict:
+    exporter = spans_in_memory()
     process, port = start_fake(items)
     try:
         with tempfile.TemporaryDirectory() as folder:
             first_day = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
             first = one_run(url, port, first_day, Path(folder))
+            requests_split = own_time_per_request(exporter.get_finished_spans())
+            exporter.clear()
             unchanged = one_run(url, port, first_day + timedelta(days=1), Path(folder))
             changed = control(port, "change", {"share": 0.02})["changed"]
             next_day = one_run(url, port, first_day + timedelta(days=2), Path(folder))
@@ -86,6 +123,7 @@ def measure(url: str, items: int) -> dict:
         "points_per_100_items_next_day_2pct": round(100 * next_day["graphql_points"] / items, 2),
         "issues_changed_next_day": changed,
         "versions_written_next_day": next_day["versions_written"],
+        **requests_split,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -22,6 +22,7 @@ from prefect.runtime import flow_run
 from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
 from flows.summary import summary_markdown
+from tasks import telemetry
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract import tasks as extract
 from tasks.extract.slot import release_slots_of
@@ -34,6 +35,7 @@ class PrefectStages:
     tasks that take turns at the GitHub concurrency limit."""
 
     def start(self) -> None:
+        telemetry.tag_run({"prefect.flow_run.id": str(flow_run.get_id()), "prefect.flow_run.name": flow_run.get_name()})
         ensure_github_limit()
 
     def release_slots_of(self, run_ids):
@@ -66,6 +68,17 @@ class PrefectStages:
 
     def read_data_quality(self, warehouse_address):
         return warehouse.read_data_quality(warehouse_address)
+
+    def finish(self, run):
+        summary = run.summary()
+        create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
+                                 description="What each board gave, what it cost, and the data-quality checks")
+        create_table_artifact(summary["boards"], key="delivery-boards", description="One row per board of this run")
+        get_run_logger().info(
+            "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GitHub requests (%d points)",
+            run.run_id, summary["as_of"], len(run.extraction.boards), sum(b.items for b in run.extraction.boards),
+            summary["issues_observed"], run.load.versions_written, run.extraction.requests, run.extraction.points,
+        )
 
 
 def current_run_id() -> str:
@@ -110,17 +123,7 @@ def delivery(
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
                               warehouse_block=warehouse_block, landing_block=landing_block,
                               reconstruct_history=reconstruct_history, segments=segments)
-    run = run_delivery(request, PrefectStages(), current_run_id())
-    summary = run.summary()
-    create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
-                             description="What each board gave, what it cost, and the data-quality checks")
-    create_table_artifact(summary["boards"], key="delivery-boards", description="One row per board of this run")
-    get_run_logger().info(
-        "run %s as of %s: %d boards, %d items, %d issues, %d versions written, %d GitHub requests (%d points)",
-        run.run_id, summary["as_of"], len(run.extraction.boards), sum(b.items for b in run.extraction.boards),
-        summary["issues_observed"], run.load.versions_written, run.extraction.requests, run.extraction.points,
-    )
-    return summary
+    return run_delivery(request, PrefectStages(), current_run_id()).summary()
 
 
 from flows.commands.delivery import build_parser, main, print_summary  # noqa: E402,F401  (its command line)

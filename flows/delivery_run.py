@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from flows.summary import board_rows
+from tasks import telemetry
 from tasks.config import ConfigError, ProjectSpec, RunSettings, SegmentSpec
 from tasks.extract import stages as extract
 from tasks.extract.board import BoardRead
@@ -62,6 +63,7 @@ class Stages(Protocol):
     def load(self, warehouse: WarehouseAddress, frames: RunFrames, as_of: datetime, run_id: str, spend: dict,
              settings: RunSettings) -> LoadResult: ...
     def read_data_quality(self, warehouse: WarehouseAddress) -> list[tuple]: ...
+    def finish(self, run: "DeliveryRun") -> None: ...
 
 
 @dataclass
@@ -77,11 +79,13 @@ class DeliveryRun:
     load: LoadResult
     checks: list[tuple]
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    trace_id: str | None = None
 
     def summary(self) -> dict:
         """The run in plain values, for the command line, the artifacts and the flow's result."""
         return {
             "run_id": self.run_id,
+            "trace_id": self.trace_id,
             "as_of": self.as_of.isoformat(),
             "warehouse": self.warehouse.description,
             "landing": self.landing.location,
@@ -98,11 +102,30 @@ class DeliveryRun:
 
 
 def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = None) -> DeliveryRun:
-    """Read every board of the request and record what changed since the last run."""
+    """Read every board of the request and record what changed since the last run: one trace, rooted here."""
+    telemetry.configure()
+    run_id = run_id or str(uuid.uuid4())
+    started = time.perf_counter()
+    try:
+        with telemetry.span("delivery run", **{"delivery.run_id": run_id, "delivery.boards": len(request.projects)}):
+            run = _run_stages(request, stages, run_id)
+            stages.finish(run)  # the run's report (artifacts, the last log line) inside its trace
+    except BaseException as error:
+        telemetry.runs_failed.add(1, {"cause": type(error).__name__})
+        telemetry.run_duration.record(time.perf_counter() - started, {"outcome": "failed"})
+        raise
+    else:
+        telemetry.run_duration.record(time.perf_counter() - started, {"outcome": "succeeded"})
+        telemetry.versions_written.add(run.load.versions_written)
+        return run
+    finally:
+        telemetry.flush()
+
+
+def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> DeliveryRun:
     settings = RunSettings(projects=request.projects, report_timezone=request.report_timezone,
                            reconstruct_history=request.reconstruct_history, segments=request.segments)
     as_of = observation_time(request.as_of)
-    run_id = run_id or str(uuid.uuid4())
     seconds: dict[str, float] = {}
     stages.start()
     with _timed(seconds, "prepare_warehouse"):
@@ -129,7 +152,8 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
             result = stages.load(warehouse_address, frames, as_of, run_id, extraction.spend(), settings)
     with _timed(seconds, "read_data_quality"):
         checks = stages.read_data_quality(warehouse_address)
-    return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds)
+    return DeliveryRun(run_id, as_of, warehouse_address, landing, extraction, frames, result, checks, seconds,
+                       trace_id=telemetry.trace_id())
 
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -194,14 +218,19 @@ class DirectStages:
     def read_data_quality(self, warehouse_address: WarehouseAddress) -> list[tuple]:
         return warehouse.read_data_quality(warehouse_address.url)
 
+    def finish(self, run: DeliveryRun) -> None:
+        pass  # the caller reports
+
     def _token(self, request: DeliveryRequest) -> str:
         return self.token if self.token is not None else github_token(request.github_token_block)
 
 
 @contextmanager
 def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    """One stage: timed for the run's summary, and a span of the run's trace."""
     started = time.perf_counter()
     try:
-        yield
+        with telemetry.span(f"stage {stage}", **{"delivery.stage": stage}):
+            yield
     finally:
         seconds[stage] = time.perf_counter() - started

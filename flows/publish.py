@@ -19,6 +19,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 
+from tasks import telemetry
 from tasks.publish.datasets import SiteData, read_site_data, segment_names
 from tasks.publish.site import load_locale, render_site, write_site
 from tasks.retries import RETRIES
@@ -49,21 +50,30 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
         language: locale file of the site's strings (tasks/publish/locale/<language>.json).
         site_url: public address of the site, for the link artifact.
     """
-    warehouse = locate_warehouse(warehouse_block)  # read rights are enough: the publisher migrates nothing
-    files = render(read_metrics(warehouse.url), language)
+    telemetry.configure()
+    try:
+        with telemetry.span("publish run", **{"delivery.language": language}):
+            warehouse = locate_warehouse(warehouse_block)  # read rights are enough: the publisher migrates nothing
+            files = render(read_metrics(warehouse.url), language)
+            with telemetry.span("write site", **{"delivery.files": len(files)}):
+                index = _write(files, output, site_block)
+    finally:
+        telemetry.flush()
+    get_run_logger().info("published %d files; open %s", len(files), index)
+    create_link_artifact(site_url or index, link_text="Delivery metrics dashboard", key="dashboard",
+                         description="The published dashboard")
+    return index
+
+
+def _write(files: dict[str, bytes], output: str | None, site_block: str | None) -> str:
     if site_block:
         from tasks.landing.s3 import S3Store
 
         store = S3Store.from_block(site_block)
         for name, content in files.items():
             store.write(name, content)
-        index = store.describe("index.html")
-    else:
-        index = str(write_site(files, Path(output or "site").resolve()))
-    get_run_logger().info("published %d files; open %s", len(files), index)
-    create_link_artifact(site_url or index, link_text="Delivery metrics dashboard", key="dashboard",
-                         description="The published dashboard")
-    return index
+        return store.describe("index.html")
+    return str(write_site(files, Path(output or "site").resolve()))
 
 
 from flows.commands.publish import build_parser, main  # noqa: E402,F401  (this flow's command line)

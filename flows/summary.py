@@ -41,4 +41,7 @@ def summary_markdown(summary: dict) -> str:
         f"GitHub in all: {summary['graphql_requests']} requests, {summary['graphql_points']} rate-limit points.",
         f"Warehouse: `{summary['warehouse']}`. Raw pages: `{summary['landing']}`.",
     ]
+    if summary.get("trace_id"):
+        lines.append(f"OpenTelemetry trace: `{summary['trace_id']}` (also in etl.runs.trace_id and every log line "
+                     "of this run).")
     return "\n".join(lines)

@@ -92,3 +92,20 @@ def query(url: str, sql: str, parameters: tuple = ()) -> list[tuple]:
     with connect(url) as connection, connection.cursor() as cursor:
         cursor.execute(sql, parameters=parameters or None)
         return cursor.fetchall()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def telemetry_capture():
+    """The run's spans and counters, in memory: the SDK installed as a run installs it, plus an in-memory exporter
+    and reader (installed once per process, so the first test to ask decides for the session)."""
+    from opentelemetry import trace
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from tasks import telemetry
+
+    reader, exporter = InMemoryMetricReader(), InMemorySpanExporter()
+    telemetry.configure(metric_readers=(reader,))
+    trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter, reader

@@ -24,6 +24,7 @@ from gql.transport.exceptions import TransportConnectionFailed, TransportProtoco
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode
 
+from tasks import telemetry
 from tasks.extract.errors import (
     GitHubURLRefused,
     GitHubAuthError,
@@ -89,8 +90,25 @@ class _HTTPFailure(Exception):
 class _Transport(RequestsHTTPTransport):
     """gql's requests transport, but an HTTP error keeps its status, headers and body for the retry logic."""
 
+    status: int | None = None
+    server_seconds: float | None = None
+
+    def forget_exchange(self) -> None:
+        self.status = self.server_seconds = None
+
+    def last_exchange(self, outcome: str, remaining: int | None) -> dict:
+        """Span attributes of the last request: no URL, header or body, only numbers and the outcome."""
+        attributes = {"delivery.outcome": outcome}
+        if self.status is not None:
+            attributes["http.response.status_code"] = self.status
+            attributes["delivery.server_seconds"] = round(self.server_seconds, 4)
+        if remaining is not None:
+            attributes["github.rate_limit.remaining"] = remaining
+        return attributes
+
     def _prepare_result(self, response):
         self.response_headers = response.headers
+        self.status, self.server_seconds = response.status_code, response.elapsed.total_seconds()
         if response.status_code >= 400:
             raise _HTTPFailure(response.status_code, dict(response.headers), response.text)
         try:
@@ -161,41 +179,58 @@ class GitHubClient:
         self._session.client.close_sync()
 
     def query(self, name: str, variables: dict) -> GraphQLResponse:
-        """Run queries/<name>.graphql; retry what can be retried; raise a GitHubError for the rest."""
-        last_problem = ""
+        """Run queries/<name>.graphql; retry what can be retried; raise a GitHubError for the rest. Each attempt
+        is a span of the run's trace (operation, attempt, the wait before it, cost, budget left, outcome)."""
+        last_problem, waited = "", 0.0
         for attempt in range(1, self.policy.max_attempts + 1):
-            self._wait_for_budget(name)
+            waited += self._wait_for_budget(name)
             self.requests += 1
-            try:
-                result = self._session.execute(
-                    GraphQLRequest(query_document(name), variable_values=variables), get_execution_result=True
-                )
-                data, errors = result.data, []
-            except TransportQueryError as error:
-                data, errors = error.data, list(error.errors or [])
-            except _HTTPFailure as failure:
-                delay, last_problem = self._after_http_failure(name, failure, attempt)
-                self.sleep(delay)
-                continue
-            except TransportConnectionFailed as error:
-                last_problem = f"connection failed ({str(error)[:160]})"
-                self.sleep(self._backoff(attempt))
-                continue
-            except GitHubMalformedResponse as error:
-                raise GitHubMalformedResponse(f"GitHub's answer to {name} was not GraphQL JSON: {error}") from None
-
-            if any(e.get("type") == "RATE_LIMITED" for e in errors):
-                last_problem = "primary rate limit spent"
-                self.sleep(self._until_reset(name, _header_reset(self._transport.response_headers)))
-                continue
-            self._account(name, data)
-            if data is None or (errors and not any(e.get("path") for e in errors)):
-                raise self._query_error(name, errors)
-            return GraphQLResponse(data=data, errors=errors, cost=self._last_cost.get(name, 1))
+            outcome = "error"
+            with telemetry.span(f"graphql {name}", **{"graphql.operation.name": name, "delivery.attempt": attempt,
+                                                      "delivery.wait_before_seconds": round(waited, 3)}) as span:
+                try:
+                    response, delay, last_problem, outcome = self._attempt(name, variables, attempt)
+                finally:
+                    telemetry.requests_sent.add(1, {"outcome": outcome, "graphql.operation.name": name})
+                    span.set_attributes(self._transport.last_exchange(outcome, self.remaining))
+                    if outcome in ("ok", "partial"):
+                        span.set_attribute("github.cost", self._last_cost.get(name, 1))
+            if response is not None:
+                return response
+            self.sleep(delay)
+            waited = delay
         raise GitHubUnavailable(
             f"GitHub did not answer {name} after {self.policy.max_attempts} attempts (last: {last_problem}); "
             "the run can be retried"
         )
+
+    def _attempt(self, name: str, variables: dict, attempt: int) -> tuple[GraphQLResponse | None, float, str, str]:
+        """One request: its response (None when it is to be retried), the delay before the next attempt, what went
+        wrong, and the outcome in a word."""
+        self._transport.forget_exchange()
+        try:
+            result = self._session.execute(
+                GraphQLRequest(query_document(name), variable_values=variables), get_execution_result=True
+            )
+            data, errors = result.data, []
+        except TransportQueryError as error:
+            data, errors = error.data, list(error.errors or [])
+        except _HTTPFailure as failure:
+            delay, problem = self._after_http_failure(name, failure, attempt)
+            return None, delay, problem, f"http_{failure.status}"
+        except TransportConnectionFailed as error:
+            return None, self._backoff(attempt), f"connection failed ({str(error)[:160]})", "connection_failed"
+        except GitHubMalformedResponse as error:
+            raise GitHubMalformedResponse(f"GitHub's answer to {name} was not GraphQL JSON: {error}") from None
+
+        if any(e.get("type") == "RATE_LIMITED" for e in errors):
+            delay = self._until_reset(name, _header_reset(self._transport.response_headers))
+            return None, delay, "primary rate limit spent", "rate_limited"
+        self._account(name, data)
+        if data is None or (errors and not any(e.get("path") for e in errors)):
+            raise self._query_error(name, errors)
+        response = GraphQLResponse(data=data, errors=errors, cost=self._last_cost.get(name, 1))
+        return response, 0.0, "", "partial" if errors else "ok"
 
     # -- rate limits ---------------------------------------------------------------------------------------
 
@@ -203,17 +238,21 @@ class GitHubClient:
         rate = (data or {}).get("rateLimit") or {}
         if "cost" in rate:
             self.points += rate["cost"]
+            telemetry.api_points.add(rate["cost"], {"graphql.operation.name": name})
             self._last_cost[name] = rate["cost"]
         if "remaining" in rate:
             self.remaining = rate["remaining"]
             self.reset_at = _parse_time(rate["resetAt"])
 
-    def _wait_for_budget(self, name: str) -> None:
+    def _wait_for_budget(self, name: str) -> float:
+        """Sleep until the budget resets when what is left cannot pay for the query; return the seconds slept."""
         needed = self._last_cost.get(name, 1)
         if self.remaining is None or self.remaining >= needed or self.reset_at is None:
-            return
-        self.sleep(self._until_reset(name, self.reset_at))
+            return 0.0
+        wait = self._until_reset(name, self.reset_at)
+        self.sleep(wait)
         self.remaining = None
+        return wait
 
     def _until_reset(self, name: str, reset_at: datetime | None) -> float:
         if reset_at is None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from tasks import telemetry
 from tasks.config import ProjectSpec
 from tasks.extract.board import BoardRead, read_board
 from tasks.extract.client import DEFAULT_GITHUB_URL, GitHubClient, RetryPolicy
@@ -50,7 +51,12 @@ def github_url(configured: str | None = None) -> str:
 def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
                   policy: RetryPolicy | None = None, known: set[str] | None = None) -> BoardRead:
     """Read one board's fields and every item into the landing zone (`known`: the issue ids the warehouse holds)."""
-    return _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known))
+    with telemetry.span("extract board", **{"delivery.board": spec.label, "delivery.board.role": spec.role}) as span:
+        read = _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known))
+        span.set_attributes({"delivery.items": read.items, "delivery.unreadable_items": read.unreadable_items,
+                             "delivery.graphql_requests": read.requests, "github.points": read.points})
+    telemetry.items_read.add(read.items, {"delivery.board": spec.label})
+    return read
 
 
 def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[BoardRead],
@@ -59,8 +65,12 @@ def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[
     board_issues: dict[str, dict] = {}
     for board in boards:
         board_issues.update(board.issues or {})
-    return _with_client(url, token, policy,
-                        lambda client: complete_issue_graph(client, landing, board_issues, known))
+    with telemetry.span("extract issue graph", **{"delivery.board_issues": len(board_issues)}) as span:
+        graph = _with_client(url, token, policy,
+                             lambda client: complete_issue_graph(client, landing, board_issues, known))
+        span.set_attributes({"delivery.issues_detailed": graph.detailed, "delivery.graphql_requests": graph.requests,
+                             "github.points": graph.points})
+    return graph
 
 
 def mark_complete(landing: RunLanding, report: ExtractionReport) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tasks import telemetry
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.home import data_home
 
@@ -132,7 +133,10 @@ class RunLanding:
         return self.store.describe(self.name)
 
     def write(self, relative: str, payload: dict) -> None:
-        self.store.write(f"{self.name}/{relative}", json.dumps(payload, separators=(",", ":")).encode())
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        with telemetry.span("landing write", **{"delivery.landing.page": relative, "delivery.landing.bytes": len(data)}):
+            self.store.write(f"{self.name}/{relative}", data)
+        telemetry.landing_bytes.add(len(data))
 
     def read(self, relative: str) -> dict:
         return self._parse(f"{self.name}/{relative}")

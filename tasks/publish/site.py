@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tasks import telemetry
 from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
@@ -98,7 +99,8 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
     views, private_deliverables = public_views(data, t)
 
     def page(name: str, template: str, **values) -> None:
-        files[name] = environment.get_template(template).render(**common, **values).encode()
+        with telemetry.span("render page", **{"delivery.page": name, "delivery.segment": data.segment}):
+            files[name] = environment.get_template(template).render(**common, **values).encode()
 
     def charts_of(page_kind: str, scope: PageScope, suffix: tuple = ()) -> list[dict]:
         """The page's charts, from the registry, each with its data downloads beside it."""

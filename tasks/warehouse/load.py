@@ -13,6 +13,7 @@ from datetime import datetime
 
 import adbc_driver_postgresql.dbapi as adbc
 
+from tasks import telemetry
 from tasks.config import SegmentSpec
 from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
@@ -41,9 +42,16 @@ class LoadResult:
     refresh_seconds: float = 0.0
 
     @property
+    def versions_opened(self) -> int:
+        return sum(self.item_versions_opened.values()) + self.issue_versions_opened
+
+    @property
+    def versions_closed(self) -> int:
+        return sum(self.item_versions_closed.values()) + self.issue_versions_closed
+
+    @property
     def versions_written(self) -> int:
-        return (sum(self.item_versions_opened.values()) + sum(self.item_versions_closed.values())
-                + self.issue_versions_opened + self.issue_versions_closed)
+        return self.versions_opened + self.versions_closed
 
 
 def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunFrames) -> None:
@@ -65,7 +73,10 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
     result = LoadResult()
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        ingest_frames(connection, cursor, frames)
+        rows_staged = sum(frames.row_counts().values())
+        with telemetry.span("load ingest", **{"delivery.rows_staged": rows_staged}):
+            ingest_frames(connection, cursor, frames)
+        telemetry.rows_loaded.add(rows_staged)
         result.ingest_seconds = time.perf_counter() - started
         latest = _scalar(cursor, sql_file("latest_observation"))
         if latest is not None and as_of < latest:
@@ -74,21 +85,11 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
                 f"({latest.isoformat()}); history only moves forward. Use the replay flow to rebuild history "
                 "from the landing zone into an empty warehouse"
             )
-        if reconstruct_history:
-            execute_script(connection, sql_file("find_first_boards"))
-        for step in ("merge_boards", "merge_fields", "merge_sprints"):
-            cursor.execute(sql_file(step), parameters=(as_of,))
-        result.item_versions_closed = dict(_rows(cursor, "close_item_versions", as_of))
-        result.item_versions_opened = dict(_rows(cursor, "open_item_versions", as_of))
-        cursor.execute(sql_file("upsert_issues"), parameters=(as_of,))
-        result.issue_versions_closed = _scalar(cursor, sql_file("close_issue_versions"), as_of)
-        result.issue_versions_opened = _scalar(cursor, sql_file("open_issue_versions"), as_of)
-        changed_from = as_of
-        if reconstruct_history:
-            changed_from = _reconstruct(cursor, as_of, result)
-        # The history tables may have grown from nothing in this transaction, where autovacuum cannot see them:
-        # planned on stale statistics, the fact refresh of a first load grew with the square of its size.
-        execute_script(connection, sql_file("analyze_history"))
+        with telemetry.span("load merge") as span:
+            changed_from = _merge(connection, cursor, as_of, result, reconstruct_history)
+            span.set_attributes({"delivery.versions_opened": result.versions_opened,
+                                 "delivery.versions_closed": result.versions_closed,
+                                 "delivery.reconstructed_versions": result.reconstructed_versions})
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
         if segments is not None:
             cursor.execute(sql_file("save_segments"), parameters=(
@@ -96,7 +97,9 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         _scalar(cursor, "select metrics_base.invalidate_facts($1)", changed_from)
         merged = time.perf_counter()
         if refresh_metrics:
-            _scalar(cursor, "select metrics_base.refresh_facts()")
+            with telemetry.span("refresh facts") as span:
+                span.set_attribute("delivery.sprint_issue_days_written",
+                                   _scalar(cursor, "select metrics_base.refresh_facts()"))
         result.refresh_seconds = time.perf_counter() - merged
     result.merge_seconds = time.perf_counter() - started - result.ingest_seconds - result.refresh_seconds
     if latest is not None and as_of == latest and result.versions_written:
@@ -105,6 +108,29 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
             "give this run a later --as-of"
         )
     return result
+
+
+def _merge(connection: adbc.Connection, cursor: adbc.Cursor, as_of: datetime, result: LoadResult,
+           reconstruct_history: bool) -> datetime:
+    """Close and open the versions of what changed (and reconstruct first boards' history); return the earliest
+    moment whose state changed."""
+    if reconstruct_history:
+        execute_script(connection, sql_file("find_first_boards"))
+    for step in ("merge_boards", "merge_fields", "merge_sprints"):
+        cursor.execute(sql_file(step), parameters=(as_of,))
+    result.item_versions_closed = dict(_rows(cursor, "close_item_versions", as_of))
+    result.item_versions_opened = dict(_rows(cursor, "open_item_versions", as_of))
+    cursor.execute(sql_file("upsert_issues"), parameters=(as_of,))
+    result.issue_versions_closed = _scalar(cursor, sql_file("close_issue_versions"), as_of)
+    result.issue_versions_opened = _scalar(cursor, sql_file("open_issue_versions"), as_of)
+    changed_from = as_of
+    if reconstruct_history:
+        changed_from = _reconstruct(cursor, as_of, result)
+    # Tables that grew much in this transaction, where autovacuum cannot see them, get fresh statistics: planned
+    # on the old ones, the fact refresh of a first load grew with the square of its size.
+    if result.versions_written > 1000 and result.versions_written > 0.1 * _scalar(cursor, sql_file("history_rows")):
+        execute_script(connection, sql_file("analyze_history"))
+    return changed_from
 
 
 def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult) -> datetime:

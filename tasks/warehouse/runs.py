@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tasks.config import ProjectSpec
+from tasks import telemetry
 from tasks.records import KnownIssue
 from tasks.warehouse.database import connect
 
@@ -24,14 +25,15 @@ class ProjectRunCounts:
     graphql_points: int = 0
 
 
-def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec]) -> None:
+def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec], trace_id: str | None = None) -> None:
     with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
         for spec in specs:
             cursor.execute(
-                "insert into etl.runs (run_id, project_owner, project_number, as_of, status) "
-                "values ($1::uuid, $2, $3, $4, 'running') on conflict (run_id, project_owner, project_number) do update "
-                "set status = 'running', started_at = clock_timestamp(), finished_at = null, error_message = null",
-                parameters=(run_id, spec.owner, spec.number, as_of),
+                "insert into etl.runs (run_id, project_owner, project_number, as_of, status, trace_id) "
+                "values ($1::uuid, $2, $3, $4, 'running', $5) on conflict (run_id, project_owner, project_number) "
+                "do update set status = 'running', started_at = clock_timestamp(), finished_at = null, "
+                "error_message = null, trace_id = excluded.trace_id",
+                parameters=(run_id, spec.owner, spec.number, as_of, trace_id),
             )
 
 
@@ -66,7 +68,7 @@ def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec
     with connect(url, autocommit=True) as alive, alive.cursor() as cursor:
         cursor.execute(RUN_LOCK, parameters=(run_id,))
         cursor.fetchall()
-        start_runs(url, run_id, as_of, specs)
+        start_runs(url, run_id, as_of, specs, telemetry.trace_id())
         try:
             yield
         except BaseException as error:
