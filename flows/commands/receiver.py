@@ -1,0 +1,59 @@
+"""`python -m flows.receiver`: serve the webhook receiver, or rotate its secret."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+
+from flows.cli import Formatter, add_verbose_option, add_warehouse_options, export_database_url, run_cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.receiver",
+        description="Receive GitHub webhooks (projects_v2_item, issues, sub_issues): check the signature, keep each "
+        "delivery whole in the landing zone before answering, index it in etl.webhook_events, and start the delivery "
+        "deployment at most once per board per window. `rotate-secret` writes a new secret to the Secret block, "
+        "keeps the previous one for a grace period, and prints the new one once for GitHub's settings.",
+        formatter_class=Formatter,
+    )
+    parser.add_argument("command", nargs="?", choices=["serve", "rotate-secret"], default="serve",
+                        help="serve (default) or rotate-secret")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    parser.add_argument("--secret-block", metavar="NAME",
+                        help="Prefect Secret block holding the webhook secret (default: env GITHUB_WEBHOOK_SECRET)")
+    parser.add_argument("--grace-days", type=float, default=5.0,
+                        help="rotate-secret: days the previous secret stays accepted (default 5)")
+    parser.add_argument("--deployment", default="delivery/delivery-scheduled",
+                        help="the deployment a change starts (default delivery/delivery-scheduled); 'none' only stores")
+    parser.add_argument("--debounce-minutes", type=float, default=5.0,
+                        help="at most one run per board per this many minutes (default 5)")
+    add_warehouse_options(parser)
+    add_verbose_option(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+
+    def rotate() -> None:
+        from tasks.webhooks.secrets import WebhookSecretMissing, rotate_secret
+
+        if not args.secret_block:
+            raise WebhookSecretMissing("rotate-secret needs --secret-block: the Secret block the receiver reads")
+        new = rotate_secret(args.secret_block, timedelta(days=args.grace_days))
+        print(f"new webhook secret (set it in GitHub's webhook settings now; the previous one is accepted for "
+              f"{args.grace_days:g} more days):\n{new}")
+
+    def serve() -> None:
+        import uvicorn
+
+        from flows.receiver import receiver_app
+
+        export_database_url(args.database_url)
+        app = receiver_app(args.secret_block, args.landing, deployment=None if args.deployment == "none"
+                           else args.deployment, debounce=timedelta(minutes=args.debounce_minutes))
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+
+    return run_cli(rotate if args.command == "rotate-secret" else serve, args.verbose)

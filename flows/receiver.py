@@ -1,0 +1,58 @@
+"""The GitHub webhook receiver: `python -m flows.receiver --port 8080` serves `POST /github/webhook` and
+`GET /healthz`; `python -m flows.receiver rotate-secret --secret-block NAME` rotates its secret.
+
+Deliveries are kept whole in the landing zone before the 2xx goes out, indexed in etl.webhook_events, and start
+at most one delivery run per board per window through the Prefect deployment. Never the source of truth: the next
+scan decides state.
+"""
+
+from __future__ import annotations
+
+if __name__ == "__main__":  # the command line first: heavy imports only when it serves
+    import sys
+
+    from flows.commands.receiver import main
+
+    sys.exit(main())
+
+import logging
+from datetime import timedelta
+
+from starlette.applications import Starlette
+
+from tasks import telemetry
+from tasks.resources import landing_store
+from tasks.warehouse.stages import prepare_warehouse
+from tasks.webhooks.app import SecretsCache, create_app
+from tasks.webhooks.index import EventIndex
+from tasks.webhooks.secrets import load_secrets
+
+log = logging.getLogger("delivery_metrics.receiver")
+
+
+def deployment_trigger(deployment: str):
+    """Start the deployment's run with its own parameters (every configured board); the current span's trace
+    context goes with it (Prefect keeps it in the run's labels, the delivery flow continues the trace)."""
+
+    def start(boards: list[str]) -> None:
+        from prefect.deployments import run_deployment
+
+        run = run_deployment(name=deployment, timeout=0, tags=["webhook"])
+        log.info("changes on %s: started %s (flow run %s)", ", ".join(boards), deployment, run.id)
+
+    return start
+
+
+def receiver_app(secret_block: str | None = None, landing: str | None = None, landing_block: str | None = None,
+                 warehouse_block: str | None = None, deployment: str | None = "delivery/delivery-scheduled",
+                 debounce: timedelta = timedelta(minutes=5)) -> Starlette:
+    """The app with its parts: the secrets (re-read every minute), the landing zone, the warehouse's event index."""
+    telemetry.configure()
+    secrets = SecretsCache(lambda: load_secrets(secret_block))
+    store = landing_store(landing, landing_block)
+    warehouse = prepare_warehouse(warehouse_block)
+    trigger = deployment_trigger(deployment) if deployment else None
+    return create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce))
+
+
+from flows.commands.receiver import build_parser, main  # noqa: E402,F401  (its command line)

@@ -1,0 +1,115 @@
+"""The receiver as an ASGI app: `POST /github/webhook` and `GET /healthz`.
+
+A delivery is checked (size, signature, JSON, delivery id), kept whole on disk, and only then answered 2xx; its
+row in etl.webhook_events and the run it may start follow off the request path (EventIndex). The body of a
+refused delivery is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tasks import telemetry
+from tasks.landing.zone import LandingStore
+from tasks.webhooks.index import EventIndex
+from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, keep
+from tasks.webhooks.secrets import WebhookSecrets, signature_matches
+
+log = logging.getLogger(__name__)
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+@dataclass
+class SecretsCache:
+    """The secrets, re-read every `seconds` (a rotation takes effect without a restart)."""
+
+    load: Callable[[], WebhookSecrets]
+    seconds: float = 60.0
+
+    def __post_init__(self) -> None:
+        self._value, self._read_at, self._lock = self.load(), time.monotonic(), threading.Lock()
+
+    def get(self) -> WebhookSecrets:
+        if time.monotonic() - self._read_at > self.seconds:
+            with self._lock:
+                try:
+                    self._value = self.load()
+                except Exception:  # keep checking with the secrets we have; say so
+                    log.warning("could not re-read the webhook secret; keeping the one read before")
+                self._read_at = time.monotonic()
+        return self._value
+
+
+def answer(status: int, message: str, **extra) -> JSONResponse:
+    return JSONResponse({"message": message, **extra}, status_code=status)
+
+
+def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | None,
+               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Starlette:
+    async def webhook(request: Request) -> JSONResponse:
+        with telemetry.span("webhook delivery", **{"github.event": request.headers.get("x-github-event")}) as span:
+            try:
+                body = await _body(request)
+            except BodyTooLarge:
+                return answer(413, "payload larger than 25 MB")
+            now = clock()
+            if not signature_matches(body, request.headers.get("x-hub-signature-256"), secrets.get(), now):
+                return answer(401, "signature missing or wrong (X-Hub-Signature-256)")
+            try:
+                payload = json.loads(body)
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                return answer(400, "body is not JSON")
+            delivery_id, event = request.headers.get("x-github-delivery", ""), request.headers.get("x-github-event", "")
+            if not DELIVERY_ID.match(delivery_id) or not event:
+                return answer(400, "X-GitHub-Delivery and X-GitHub-Event are required")
+            written = await run_in_threadpool(keep, store, delivery_id, dict(request.headers), body, now)
+            span.set_attributes({"github.delivery": delivery_id, "delivery.redelivery": not written})
+            if written and index is not None:
+                index.add(describe(delivery_id, event, payload, now))
+            if event not in HANDLED_EVENTS:
+                return answer(202, "stored, not an event this receiver acts on", delivery=delivery_id)
+            return answer(200, "stored" if written else "already stored", delivery=delivery_id)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return answer(200, "ok", indexed=index.indexed if index else 0)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        if index is not None:
+            await run_in_threadpool(index.start)  # indexes what a killed receiver kept but never indexed
+        yield
+        if index is not None:
+            await run_in_threadpool(index.stop)
+
+    return Starlette(routes=[Route("/github/webhook", webhook, methods=["POST"]), Route("/healthz", healthz)],
+                     lifespan=lifespan)
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,159 @@
+"""After a delivery is on disk: its row in etl.webhook_events (in batches, off the request path), and at most one
+delivery run per board per window, started through the Prefect deployment."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import pyarrow as pa
+from opentelemetry import context as otel_context
+
+from tasks import telemetry
+from tasks.landing.zone import LandingStore
+from tasks.warehouse.database import connect
+from tasks.webhooks.inbox import WebhookEvent, kept_deliveries, read_kept
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("delivery_id", "event", "action", "received_at", "occurred_at", "project_node_id", "item_node_id",
+           "content_node_id", "field_node_id", "field_name", "to_value")
+BATCH = pa.schema([(name, pa.timestamp("us", tz="UTC") if name.endswith("_at") else pa.string()) for name in COLUMNS])
+INSERT = (f"insert into etl.webhook_events ({', '.join(COLUMNS)}) "
+          f"select {', '.join(COLUMNS[:-1])}, to_value::jsonb from webhook_batch on conflict (delivery_id) do nothing")
+BOARDS_OF_ISSUE = ("select distinct project_id from github.item_versions "
+                   "where content_id = $1 and valid_to is null and not is_archived")
+KNOWN_BOARD = "select 1 from github.projects where project_id = $1"
+
+
+@dataclass
+class Debouncer:
+    """At most one run per board per window: the first change starts a run at once; changes inside the window
+    ask for one more run when the window ends (so the last change is never left unread)."""
+
+    window: timedelta
+    last_run: dict[str, datetime] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
+
+    def changed(self, board: str, now: datetime) -> bool:
+        """Whether a run starts now for this board's change."""
+        last = self.last_run.get(board)
+        if last is None or now - last >= self.window:
+            self.last_run[board] = now
+            self.waiting.discard(board)
+            return True
+        self.waiting.add(board)
+        return False
+
+    def due(self, now: datetime) -> list[str]:
+        """Boards whose window ended with a change waiting: a run starts for each now."""
+        ready = sorted(board for board in self.waiting if now - self.last_run[board] >= self.window)
+        for board in ready:
+            self.last_run[board] = now
+            self.waiting.discard(board)
+        return ready
+
+
+class EventIndex:
+    """A thread that indexes kept deliveries into etl.webhook_events and asks for runs; `recover()` first indexes
+    what a killed receiver kept on disk but never indexed."""
+
+    def __init__(self, database_url: str, store: LandingStore, trigger: Callable[[list[str]], None] | None,
+                 window: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        self.database_url, self.store, self.trigger, self.clock = database_url, store, trigger, clock
+        self.debouncer = Debouncer(window)
+        self.queue: queue.Queue[tuple[WebhookEvent, object] | None] = queue.Queue()
+        self.indexed = 0
+        self._thread = threading.Thread(target=self._work, name="webhook-index", daemon=True)
+
+    def start(self) -> None:
+        self.recover()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.queue.put(None)
+        self._thread.join(timeout=30)
+
+    def add(self, event: WebhookEvent) -> None:
+        self.queue.put((event, otel_context.get_current()))
+
+    def recover(self) -> int:
+        """Index every kept delivery the table does not hold (a receiver killed between its 2xx and its insert)."""
+        kept = set(kept_deliveries(self.store))
+        with connect(self.database_url) as connection, connection.cursor() as cursor:
+            cursor.execute("select delivery_id from etl.webhook_events")
+            missing = kept - {row[0] for row in cursor.fetchall()}
+        events = [read_kept(self.store, delivery_id) for delivery_id in sorted(missing)]
+        self._insert(events)
+        return len(events)
+
+    def _work(self) -> None:
+        stopping = False
+        while not stopping:
+            batch = []
+            try:
+                item = self.queue.get(timeout=0.2)
+                while True:
+                    if item is None:
+                        stopping = True
+                        break
+                    batch.append(item)
+                    if len(batch) >= 500:
+                        break
+                    item = self.queue.get_nowait()
+            except queue.Empty:
+                pass
+            try:
+                if batch:
+                    self._insert([event for event, _ in batch])
+                    self._ask_for_runs(batch)
+                self._run(self.debouncer.due(self.clock()), None)
+            except Exception:  # the deliveries are on disk: the next start's recover() indexes them
+                log.exception("indexing %d webhook deliveries failed", len(batch))
+
+    def _insert(self, events: list[WebhookEvent]) -> None:
+        if not events:
+            return
+        with connect(self.database_url) as connection, connection.cursor() as cursor:
+            cursor.adbc_ingest("webhook_batch", pa.Table.from_pylist([e.row() for e in events], schema=BATCH),
+                               mode="create", temporary=True)
+            cursor.execute(INSERT)
+            cursor.execute("drop table webhook_batch")
+            connection.commit()
+        self.indexed += len(events)
+
+    def _ask_for_runs(self, batch: list[tuple[WebhookEvent, object]]) -> None:
+        now = self.clock()
+        with connect(self.database_url) as connection, connection.cursor() as cursor:
+            for event, trace_context in batch:
+                for board in self._boards(cursor, event):
+                    if self.debouncer.changed(board, now):
+                        self._run([board], trace_context)
+                        cursor.execute("update etl.webhook_events set run_requested_at = $2 where delivery_id = $1",
+                                       parameters=(event.delivery_id, now))
+            connection.commit()
+
+    @staticmethod
+    def _boards(cursor, event: WebhookEvent) -> list[str]:
+        if event.project_node_id:
+            cursor.execute(KNOWN_BOARD, parameters=(event.project_node_id,))
+            return [event.project_node_id] if cursor.fetchall() else []
+        if event.content_node_id and event.event in ("issues", "sub_issues"):
+            cursor.execute(BOARDS_OF_ISSUE, parameters=(event.content_node_id,))
+            return [row[0] for row in cursor.fetchall()]
+        return []
+
+    def _run(self, boards: list[str], trace_context) -> None:
+        if not boards or self.trigger is None:
+            return
+        token = otel_context.attach(trace_context) if trace_context is not None else None
+        try:
+            with telemetry.span("request delivery run", **{"delivery.boards_changed": len(boards)}):
+                self.trigger(boards)
+        finally:
+            if token is not None:
+                otel_context.detach(token)
