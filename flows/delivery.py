@@ -17,7 +17,9 @@ from datetime import datetime
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
+from prefect.telemetry.run_telemetry import LABELS_TRACEPARENT_KEY
 
 from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
@@ -86,6 +88,13 @@ def current_run_id() -> str:
     return str(flow_run.get_id() or uuid.uuid4())
 
 
+def trace_parent() -> str | None:
+    """The W3C traceparent Prefect keeps in the labels of a run started by run_deployment inside a span."""
+    context = FlowRunContext.get()
+    labels = (context.flow_run.labels if context and context.flow_run else None) or {}
+    return labels.get(LABELS_TRACEPARENT_KEY)
+
+
 @flow(name="delivery", log_prints=False)
 def delivery(
     projects: list[ProjectSpec],
@@ -123,7 +132,8 @@ def delivery(
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
                               warehouse_block=warehouse_block, landing_block=landing_block,
                               reconstruct_history=reconstruct_history, segments=segments)
-    return run_delivery(request, PrefectStages(), current_run_id()).summary()
+    with telemetry.continued_trace(trace_parent()):  # a run a webhook asked for continues the webhook's trace
+        return run_delivery(request, PrefectStages(), current_run_id()).summary()
 
 
 from flows.commands.delivery import build_parser, main, print_summary  # noqa: E402,F401  (its command line)

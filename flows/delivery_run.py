@@ -23,11 +23,12 @@ from tasks.extract import stages as extract
 from tasks.extract.board import BoardRead
 from tasks.extract.client import RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead
-from tasks.landing.zone import RunLanding, RunManifest, start_run_landing
+from tasks.landing.zone import WEBHOOK_EVENTS_FILE, RunLanding, RunManifest, start_run_landing
 from tasks.records import KnownIssue
 from tasks.resources import github_token, landing_store
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 from tasks.warehouse import stages as warehouse
+from tasks.warehouse.events import events_since_previous_run
 from tasks.warehouse.load import LoadResult
 from tasks.warehouse.runs import known_issues, mark_abandoned_runs, recorded_run
 from tasks.warehouse.stages import WarehouseAddress
@@ -145,6 +146,9 @@ def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> Delive
             extraction = extract.ExtractionReport(boards=stages.extract_boards(request, landing, set(known)))
         with _timed(seconds, "extract_issue_graph"):
             extraction.issue_graph = stages.extract_issue_graph(request, landing, extraction.boards, known)
+        events = events_since_previous_run(warehouse_address.url, settings.projects, as_of)
+        if events:
+            landing.write(WEBHOOK_EVENTS_FILE, {"events": events})
         extract.mark_complete(landing, extraction)
         with _timed(seconds, "transform"):
             frames = stages.transform(landing)

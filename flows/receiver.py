@@ -31,13 +31,19 @@ log = logging.getLogger("delivery_metrics.receiver")
 
 
 def deployment_trigger(deployment: str):
-    """Start the deployment's run with its own parameters (every configured board); the current span's trace
-    context goes with it (Prefect keeps it in the run's labels, the delivery flow continues the trace)."""
+    """Start the deployment's run with its own parameters (every configured board), as run_deployment does; the
+    current span's W3C trace context goes with it in the run's labels, where the delivery flow (and Prefect's own
+    run telemetry) continue the trace."""
 
     def start(boards: list[str]) -> None:
-        from prefect.deployments import run_deployment
+        from prefect.client.orchestration import get_client
+        from prefect.telemetry.run_telemetry import LABELS_TRACEPARENT_KEY
 
-        run = run_deployment(name=deployment, timeout=0, tags=["webhook"])
+        traceparent = telemetry.traceparent()
+        with get_client(sync_client=True) as client:
+            run = client.create_flow_run_from_deployment(
+                client.read_deployment_by_name(deployment).id, tags=["webhook"],
+                labels={LABELS_TRACEPARENT_KEY: traceparent} if traceparent else None)
         log.info("changes on %s: started %s (flow run %s)", ", ".join(boards), deployment, run.id)
 
     return start

@@ -86,6 +86,32 @@ def span(name: str, **attributes) -> Iterator[trace.Span]:
         yield current
 
 
+@contextmanager
+def continued_trace(traceparent: str | None) -> Iterator[None]:
+    """Spans started inside continue the trace of a W3C `traceparent` (the webhook delivery that asked for this
+    run), unless a span is already current (Prefect's own run telemetry, which continues it itself)."""
+    if not traceparent or trace.get_current_span().get_span_context().is_valid:
+        yield
+        return
+    from opentelemetry import context
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    token = context.attach(TraceContextTextMapPropagator().extract({"traceparent": traceparent}))
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+def traceparent() -> str | None:
+    """The current span as a W3C traceparent header value, or None outside a trace."""
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    carrier: dict[str, str] = {}
+    TraceContextTextMapPropagator().inject(carrier)
+    return carrier.get("traceparent")
+
+
 def tag_run(attributes: dict) -> None:
     """Attributes of the current span (the run's root, when called first thing in a run)."""
     trace.get_current_span().set_attributes(_clean(attributes))

@@ -121,7 +121,7 @@ def test_previous_secret_is_accepted_only_within_its_grace(warehouse_url, tmp_pa
 
 def test_refusals_keep_nothing_and_never_log_the_body(receiver, tmp_path, caplog):
     marker = "do-not-log-this-body-7f3a"
-    payload = {**example("issues.closed"), "marker": marker}
+    payload = {**example("issues.reopened"), "marker": marker}
     assert receiver.post("issues", payload, secret=None, delivery="u")[0] == 401
     assert receiver.post("issues", payload, secret="wrong-secret", delivery="w")[0] == 401
     assert receiver.post("issues", None, body=b"{not json", delivery="j")[0] == 400
@@ -134,10 +134,10 @@ def test_refusals_keep_nothing_and_never_log_the_body(receiver, tmp_path, caplog
 def test_unknown_events_are_stored_and_ignored_and_redeliveries_write_nothing(receiver, warehouse_url, tmp_path):
     assert receiver.post("star", example("star.created"), delivery="s-1") == (
         202, {"message": "stored, not an event this receiver acts on", "delivery": "s-1"})
-    first = receiver.post("issues", example("issues.closed"), delivery="i-1")
+    first = receiver.post("issues", example("issues.reopened"), delivery="i-1")
     kept = tmp_path / "landing" / "webhooks" / "i-1.json"
     written = kept.stat().st_mtime_ns
-    again = receiver.post("issues", example("issues.closed"), delivery="i-1")
+    again = receiver.post("issues", example("issues.reopened"), delivery="i-1")
     assert (first[1]["message"], again[1]["message"]) == ("stored", "already stored")
     assert kept.stat().st_mtime_ns == written
     receiver.wait_indexed(2)
@@ -151,7 +151,7 @@ def test_changes_on_a_known_board_ask_for_one_run_per_window(warehouse_url, tmp_
         deliver(warehouse_url, github.url, [ProjectSpec(owner="acme", number=7)], None, tmp_path / "runs")
     edited = example("projects_v2_item.edited")
     edited["projects_v2_item"]["project_node_id"] = board.id
-    closed = example("issues.closed")
+    closed = example("issues.reopened")
     closed["issue"]["node_id"] = issues[0].id
     now = [NOW]
     secrets = WebhookSecrets(CURRENT)
@@ -175,7 +175,7 @@ def test_changes_on_a_known_board_ask_for_one_run_per_window(warehouse_url, tmp_
 def test_deliveries_kept_by_a_killed_receiver_are_indexed_at_the_next_start(warehouse_url, tmp_path):
     store = FolderStore(tmp_path / "landing")
     for number in range(3):  # answered 2xx, then the process died before its insert
-        keep(store, f"k-{number}", {"x-github-event": "issues"}, json.dumps(example("issues.closed")).encode(), NOW)
+        keep(store, f"k-{number}", {"x-github-event": "issues"}, json.dumps(example("issues.reopened")).encode(), NOW)
     index = EventIndex(warehouse_url, store, None, timedelta(minutes=5))
     assert index.recover() == 3 and index.recover() == 0
     assert query(warehouse_url, "select count(*) from etl.webhook_events where event = 'issues'") == [(3,)]
@@ -208,3 +208,22 @@ def test_rotate_secret_keeps_the_previous_one_for_its_grace(prefect_harness, cap
     now = datetime.now(timezone.utc)
     assert stored.accepted(now) == [second.encode(), first.encode()]
     assert stored.accepted(now + timedelta(days=3)) == [second.encode()]
+
+
+def test_a_requested_run_carries_the_webhook_trace_and_continues_it(prefect_harness, telemetry_capture):
+    from prefect.client.orchestration import get_client
+
+    from flows.delivery import delivery
+    from flows.receiver import deployment_trigger
+    from tasks import telemetry
+
+    delivery.to_deployment(name="webhook-trace", parameters={"projects": [{"owner": "acme", "number": 7}]}).apply()
+    with telemetry.span("webhook delivery"):
+        asked_in = telemetry.trace_id()
+        deployment_trigger("delivery/webhook-trace")(["PVT_board"])
+    with get_client(sync_client=True) as client:
+        (run,) = [run for run in client.read_flow_runs() if "webhook" in run.tags]
+    traceparent = run.labels["__OTEL_TRACEPARENT"]
+    assert traceparent.split("-")[1] == asked_in
+    with telemetry.continued_trace(traceparent), telemetry.span("delivery run"):
+        assert telemetry.trace_id() == asked_in

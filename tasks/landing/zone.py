@@ -5,6 +5,8 @@ Layout (one folder per run, one per board), in a local folder or an S3 bucket:
     <root>/<as_of>_<run id>/manifest.json            what the run was asked to do, and when
     <root>/<as_of>_<run id>/<owner>/<number>/project.json, items-0001.json, ...
     <root>/<as_of>_<run id>/issues/issues-0001.json, sub-issues-0001.json, details-0001.json
+    <root>/<as_of>_<run id>/webhook_events.json      webhook events since the boards' previous run
+    <root>/<as_of>_<run id>/webhook_events.json       webhook events since the boards' previous run (if any)
     <root>/<as_of>_<run id>/complete.json             written last: every page is there (and what it cost)
 
 A failed run keeps what it read; replaying a run reads exactly these files.
@@ -27,6 +29,7 @@ from tasks.home import data_home
 
 MANIFEST = "manifest.json"
 COMPLETE = "complete.json"  # written when every page of the run has landed
+WEBHOOK_EVENTS_FILE = "webhook_events.json"  # the webhook events the run dates its changes by
 
 
 class LandingStore(Protocol):

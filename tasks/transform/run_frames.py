@@ -7,7 +7,8 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from tasks.config import ProjectSpec
-from tasks.landing.zone import LandingError, RunLanding, board_folder
+from tasks.landing.zone import WEBHOOK_EVENTS_FILE, LandingError, RunLanding, board_folder
+from tasks.transform.schemas import WEBHOOK_EVENTS
 from tasks.transform.boards import field_options_frame, fields_frame, projects_frame, sprints_frame
 from tasks.transform.issues import issue_details_frame, issues_frame, issues_in_pages, pull_requests_frame
 from tasks.transform.items import field_values_frame, items_frame, unreadable_items_frame
@@ -25,6 +26,7 @@ class RunFrames:
     issue_details: pl.DataFrame
     pull_requests: pl.DataFrame
     unreadable: pl.DataFrame
+    webhook_events: pl.DataFrame
 
     def row_counts(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name).height for f in fields(self)}
@@ -72,4 +74,14 @@ def frames_from_landing(landing: RunLanding) -> RunFrames:
         issue_details=issue_details_frame(landing.pages("issues", "details"), all_item_pages),
         pull_requests=pull_requests_frame(all_item_pages),
         unreadable=pl.concat(unreadable),
+        webhook_events=webhook_events_frame(landing),
     )
+
+
+def webhook_events_frame(landing: RunLanding) -> pl.DataFrame:
+    """The webhook events the run took along (none in runs landed before the receiver existed)."""
+    rows = landing.read(WEBHOOK_EVENTS_FILE)["events"] if landing.store.exists(
+        f"{landing.name}/{WEBHOOK_EVENTS_FILE}") else []
+    frame = pl.DataFrame(rows, schema={**WEBHOOK_EVENTS, "occurred_at": pl.String})
+    return frame.with_columns(pl.col("occurred_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%.fZ", time_zone="UTC")
+                              .cast(WEBHOOK_EVENTS["occurred_at"]))

@@ -43,3 +43,8 @@ UNREADABLE = {"project_id": pl.String, "item_id": pl.String, "issue_id": pl.Stri
 
 def empty(schema: dict) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
+WEBHOOK_EVENTS = {
+    "delivery_id": pl.String, "event": pl.String, "action": pl.String, "occurred_at": UTC_TIME,
+    "item_node_id": pl.String, "content_node_id": pl.String, "field_node_id": pl.String, "field_name": pl.String,
+    "to_value": pl.String,  # JSON, as the board's field_values writes it
+}

@@ -23,6 +23,7 @@ STAGING = {
     "stage_projects": "projects", "stage_fields": "fields", "stage_field_options": "field_options",
     "stage_sprints": "sprints", "stage_items": "items", "stage_issues": "issues",
     "stage_issue_details": "issue_details", "stage_pull_requests": "pull_requests",
+    "stage_webhook_events": "webhook_events",
 }
 
 
@@ -37,6 +38,7 @@ class LoadResult:
     issue_versions_opened: int = 0
     issue_versions_closed: int = 0
     reconstructed_versions: int = 0  # of the opened ones: rebuilt for the time before a board's first observation
+    versions_dated_by_events: int = 0  # of the opened ones: dated by a webhook event the scan confirmed
     ingest_seconds: float = 0.0
     merge_seconds: float = 0.0
     refresh_seconds: float = 0.0
@@ -87,9 +89,12 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
             )
         with telemetry.span("load merge") as span:
             changed_from = _merge(connection, cursor, as_of, result, reconstruct_history)
+            if latest is not None and frames.webhook_events.height:
+                changed_from = min(changed_from, _date_by_events(cursor, as_of, latest, result))
             span.set_attributes({"delivery.versions_opened": result.versions_opened,
                                  "delivery.versions_closed": result.versions_closed,
-                                 "delivery.reconstructed_versions": result.reconstructed_versions})
+                                 "delivery.reconstructed_versions": result.reconstructed_versions,
+                                 "delivery.versions_dated_by_webhooks": result.versions_dated_by_events})
         cursor.execute(sql_file("save_report_timezone"), parameters=(report_timezone,))
         if segments is not None:
             cursor.execute(sql_file("save_segments"), parameters=(
@@ -131,6 +136,19 @@ def _merge(connection: adbc.Connection, cursor: adbc.Cursor, as_of: datetime, re
     if result.versions_written > 1000 and result.versions_written > 0.1 * _scalar(cursor, sql_file("history_rows")):
         execute_script(connection, sql_file("analyze_history"))
     return changed_from
+
+
+def _date_by_events(cursor: adbc.Cursor, as_of: datetime, previous: datetime, result: LoadResult) -> datetime:
+    """Date the versions this run opened by the webhook events their scan confirms; return the earliest moment
+    moved to (as_of when none)."""
+    earliest = as_of
+    for name in ("date_item_versions_by_events", "date_issue_versions_by_events"):
+        cursor.execute(sql_file(name), parameters=(as_of, previous))
+        moved_to, moved = cursor.fetchone()
+        cursor.fetchall()
+        result.versions_dated_by_events += moved
+        earliest = min(earliest, moved_to) if moved_to is not None else earliest
+    return earliest
 
 
 def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult) -> datetime:

@@ -98,7 +98,8 @@ def describe(delivery_id: str, event: str, payload: dict, received_at: datetime)
         found = {"project_node_id": item.get("project_node_id"), "item_node_id": item.get("node_id"),
                  "content_node_id": item.get("content_node_id"), "field_node_id": change.get("field_node_id"),
                  "field_name": change.get("field_name"),
-                 "to_value": json.dumps(change["to"], sort_keys=True) if "to" in change else None,
+                 "to_value": json.dumps(board_value(change.get("field_type"), change["to"]), sort_keys=True)
+                 if "to" in change else None,
                  "occurred_at": _time(item.get("updated_at"))}
     elif event == "issues":
         issue = payload.get("issue") or {}
@@ -109,6 +110,25 @@ def describe(delivery_id: str, event: str, payload: dict, received_at: datetime)
         found = {"content_node_id": child.get("node_id"), "occurred_at": _time(child.get("updated_at"))}
     return WebhookEvent(delivery_id=delivery_id, event=event, action=action, received_at=received_at,
                         occurred_at=found.pop("occurred_at", None), **found)
+
+
+def board_value(field_type: str | None, value):
+    """A field's new value as the warehouse writes it into item_versions.field_values (option and iteration by
+    name/title and id, numbers as numbers, dates as days), so the load can check that a scan confirms it."""
+    if value is None:
+        return None
+    if field_type == "single_select" and isinstance(value, dict):
+        return value.get("name")
+    if field_type == "iteration" and isinstance(value, dict):
+        return {"iteration_id": value.get("id"), "title": value.get("title")}
+    if field_type == "number" and isinstance(value, (int, float, str)):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if field_type == "date" and isinstance(value, str):
+        return value[:10]
+    return value
 
 
 def _time(text: str | None) -> datetime | None:

@@ -25,3 +25,7 @@ create temporary table stage_issue_details (issue_id text, labels text, assignee
 create temporary table stage_pull_requests (
     pull_request_id text, url text, repository text, number integer, title text, state text
 ) on commit drop;
+create temporary table stage_webhook_events (
+    delivery_id text, event text, action text, occurred_at timestamptz, item_node_id text, content_node_id text,
+    field_node_id text, field_name text, to_value text
+) on commit drop;

@@ -28,7 +28,7 @@ comment on column metrics.flow_times.issue_url is 'Web address of the issue';
 comment on column metrics.flow_times.project_owner is 'Owner login of the first configured board that holds the issue';
 comment on column metrics.flow_times.project_number is 'Number of that board';
 comment on column metrics.flow_times.created_at is 'When the issue was opened';
-comment on column metrics.flow_times.started_at is 'First observation in which a sprint board''s status field held one of its in-progress statuses; null if never observed so';
+comment on column metrics.flow_times.started_at is 'Start of the first version (observed, or dated by a confirmed webhook event) in which a sprint board''s status field held one of its in-progress statuses; null if never so';
 comment on column metrics.flow_times.done_at is 'When the issue was closed (closedAt)';
 comment on column metrics.flow_times.lead_time_days is 'done_at - created_at in days, two decimals';
 comment on column metrics.flow_times.cycle_time_days is 'done_at - started_at in days, two decimals; null without started_at';
