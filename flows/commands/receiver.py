@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the deployment a change starts (default delivery/delivery-scheduled); 'none' only stores")
     parser.add_argument("--debounce-minutes", type=float, default=5.0,
                         help="at most one run per board per this many minutes (default 5)")
+    parser.add_argument("--landing-block", metavar="NAME",
+                        help="S3Bucket block of the landing zone (production); deliveries go to webhooks/<id>.json")
+    parser.add_argument("--warehouse-block", metavar="NAME",
+                        help="SqlAlchemyConnector block of the warehouse (default: --database-url, env DATABASE_URL)")
     add_warehouse_options(parser)
     add_verbose_option(parser)
     return parser
@@ -52,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         from flows.receiver import receiver_app
 
         export_database_url(args.database_url)
-        app = receiver_app(args.secret_block, args.landing, deployment=None if args.deployment == "none"
-                           else args.deployment, debounce=timedelta(minutes=args.debounce_minutes))
+        app = receiver_app(args.secret_block, args.landing, args.landing_block, args.warehouse_block,
+                           deployment=None if args.deployment == "none" else args.deployment,
+                           debounce=timedelta(minutes=args.debounce_minutes))
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
     return run_cli(rotate if args.command == "rotate-secret" else serve, args.verbose)

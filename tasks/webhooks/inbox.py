@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tasks.landing.zone import LandingStore
+from tasks.landing.zone import FolderStore, LandingStore
 
 PREFIX = "webhooks/"
 KEPT_HEADERS = ("x-github-event", "x-github-delivery", "x-github-hook-id", "x-github-hook-installation-target-id",
@@ -53,8 +53,8 @@ def keep(store: LandingStore, delivery_id: str, headers: dict[str, str], body: b
                 "headers": {name: headers[name] for name in KEPT_HEADERS if name in headers},
                 "body": body.decode("utf-8")}
     data = json.dumps(document, separators=(",", ":")).encode()
-    if hasattr(store, "root"):
-        durable_write(Path(store.root) / key, data)
+    if isinstance(store, FolderStore):
+        durable_write(store.root / key, data)
     else:
         store.write(key, data)  # S3: the object is durable when the PUT returns
     return True
