@@ -2,6 +2,7 @@
 artifact and in every log line, the counters, and no secret in any attribute."""
 
 import json
+import logging
 import subprocess
 import sys
 import uuid
@@ -55,6 +56,7 @@ def test_a_two_board_run_is_one_trace_tied_to_prefect_and_etl_runs(prefect_harne
 
     exporter, reader = telemetry_capture
     exporter.clear()
+    monkeypatch.setattr(logging.getLogger("prefect"), "level", logging.INFO)  # CI runs Prefect at WARNING
     monkeypatch.setenv("DATABASE_URL", with_password(warehouse_url))
     summary = delivery(projects=[ProjectSpec(owner="acme", number=7), ProjectSpec(owner="acme", number=8)],
                        github_graphql_url=two_boards, landing=str(tmp_path / "landing"), reconstruct_history=False)
