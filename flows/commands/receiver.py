@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         app = receiver_app(args.secret_block, args.landing, args.landing_block, args.warehouse_block,
                            deployment=None if args.deployment == "none" else args.deployment,
                            debounce=timedelta(minutes=args.debounce_minutes))
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+        # log_config=None: keep the process's logging (uvicorn's dictConfig would close every existing handler)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 
     return run_cli(rotate if args.command == "rotate-secret" else serve, args.verbose)
