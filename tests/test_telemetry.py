@@ -129,7 +129,10 @@ def test_a_two_board_run_is_one_trace_tied_to_prefect_and_etl_runs(prefect_harne
     of_run = [record for record in lines.records if str(getattr(record, "flow_run_id", "")) == summary["run_id"]]
     ours = [record.getMessage() for record in of_run
             if getattr(record, "task_run_id", None) or not record.getMessage().startswith(engine)]
-    assert len(ours) >= 9 and all(message.endswith(f"[trace {trace_id}]") for message in ours), ours
+    state = {name: (logging.getLogger(name).disabled, logging.getLogger(name).getEffectiveLevel(), logging.root.manager.disable)
+             for name in ("prefect", "prefect.flow_runs", "prefect.task_runs")}
+    assert len(ours) >= 9 and all(message.endswith(f"[trace {trace_id}]") for message in ours), (
+        ours, len(lines.records), state)
 
     counted = metric_points(reader)
     outcomes = {point.attributes["outcome"] for point in counted["delivery.github.requests"]}
