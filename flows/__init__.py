@@ -30,3 +30,8 @@ class _ThreadTimeoutNotice:
 import logging  # noqa: E402
 
 logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
+# Prefect traces its own flow and task runs once an OpenTelemetry SDK is installed (ours always is, for the trace id):
+# an API call per run and spans nobody receives, unless an exporter is configured.
+if not any(os.environ.get(name) for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                                              "OTEL_TRACES_EXPORTER")):
+    os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
