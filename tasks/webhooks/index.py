@@ -84,11 +84,12 @@ class EventIndex:
     def recover(self) -> int:
         """Index every kept delivery the table does not hold (a receiver killed between its 2xx and its insert)."""
         kept = set(kept_deliveries(self.store))
-        with connect(self.database_url) as connection, connection.cursor() as cursor:
-            cursor.execute("select delivery_id from etl.webhook_events")
-            missing = kept - {row[0] for row in cursor.fetchall()}
-        events = [read_kept(self.store, delivery_id) for delivery_id in sorted(missing)]
-        self._insert(events)
+        with connect(self.database_url) as connection:
+            with connection.cursor() as cursor:
+                cursor.execute("select delivery_id from etl.webhook_events")
+                missing = kept - {row[0] for row in cursor.fetchall()}
+            events = [read_kept(self.store, delivery_id) for delivery_id in sorted(missing)]
+            self._insert(connection, events)
         return len(events)
 
     def _work(self) -> None:
@@ -109,16 +110,17 @@ class EventIndex:
                 pass
             try:
                 if batch:
-                    self._insert([event for event, _ in batch])
-                    self._ask_for_runs(batch)
+                    with connect(self.database_url) as connection:  # one session per batch, for both
+                        self._insert(connection, [event for event, _ in batch])
+                        self._ask_for_runs(connection, batch)
                 self._run(self.debouncer.due(self.clock()), None)
             except Exception:  # the deliveries are on disk: the next start's recover() indexes them
                 log.exception("indexing %d webhook deliveries failed", len(batch))
 
-    def _insert(self, events: list[WebhookEvent]) -> None:
+    def _insert(self, connection, events: list[WebhookEvent]) -> None:
         if not events:
             return
-        with connect(self.database_url) as connection, connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.adbc_ingest("webhook_batch", pa.Table.from_pylist([e.row() for e in events], schema=BATCH),
                                mode="create", temporary=True)
             cursor.execute(INSERT)
@@ -126,9 +128,9 @@ class EventIndex:
             connection.commit()
         self.indexed += len(events)
 
-    def _ask_for_runs(self, batch: list[tuple[WebhookEvent, object]]) -> None:
+    def _ask_for_runs(self, connection, batch: list[tuple[WebhookEvent, object]]) -> None:
         now = self.clock()
-        with connect(self.database_url) as connection, connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             for event, trace_context in batch:
                 for board in self._boards(cursor, event):
                     if self.debouncer.changed(board, now):
