@@ -1,6 +1,6 @@
 create view metrics.deliverable_burnup as
 -- one row per deliverable per day from its board's first day with any state (reconstructed or observed) to
--- today, membership as of each day
+-- today, membership as of each day: the materialized facts through their valid day, computed after it
 with days as (
     select
         deliverable.deliverable_id, series.day::date as day
@@ -20,26 +20,20 @@ live as (
     cross join lateral metrics_base.deliverable_state_at(
         (series.day::date + 1)::timestamp at time zone settings.report_timezone
     ) as state
-),
-states as (
-    select facts.deliverable_id, facts.day, facts.scope_issues, facts.done_issues, facts.scope_points,
-           facts.done_points
-    from metrics_base.deliverable_day_facts as facts
-    where facts.day <= (select valid_through from metrics_base.facts_valid_through)
-    union all
-    select live.deliverable_id, live.day, live.scope_issues, live.done_issues, live.scope_points, live.done_points
-    from live
 )
 select
     entity.url as deliverable_url,
     days.day,
-    coalesce(states.scope_issues, 0) as scope_issues,
-    coalesce(states.done_issues, 0) as done_issues,
-    coalesce(states.scope_points, 0) as scope_points,
-    coalesce(states.done_points, 0) as done_points
+    coalesce(facts.scope_issues, live.scope_issues, 0) as scope_issues,
+    coalesce(facts.done_issues, live.done_issues, 0) as done_issues,
+    coalesce(facts.scope_points, live.scope_points, 0) as scope_points,
+    coalesce(facts.done_points, live.done_points, 0) as done_points
 from days
 join github.issues as entity on entity.issue_id = days.deliverable_id
-left join states using (deliverable_id, day)
+left join metrics_base.deliverable_day_facts as facts
+    on facts.deliverable_id = days.deliverable_id and facts.day = days.day
+   and facts.day <= (select valid_through from metrics_base.facts_valid_through)
+left join live on live.deliverable_id = days.deliverable_id and live.day = days.day
 order by entity.url, days.day;
 comment on view metrics.deliverable_burnup is 'One row per deliverable per day from its roadmap board''s first observed day to today, membership as of each day. Derived at every read.';
 comment on column metrics.deliverable_burnup.deliverable_url is 'Web address of the deliverable issue';
