@@ -10,12 +10,13 @@ select
     issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
     issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
     case
-        when exists (
-            select 1
+        when item.content_id in (  -- issues on two sprint boards or more, found once (not once per row)
+            select other.content_id
             from github.item_versions as other
             join github.projects as other_project using (project_id)
-            where other.content_id = item.content_id and other.project_id <> item.project_id
-                and other_project.role = 'sprint'
+            where other_project.role = 'sprint'
+            group by other.content_id
+            having count(distinct other.project_id) > 1
         ) then metrics_base.points_at(item.content_id, sprint_day.day_end)
         else item.points
     end as points
