@@ -80,9 +80,14 @@ PASSWORD_IN_HAND = "pw-KNOWN-SECRET-456"
 
 
 @pytest.fixture
-def info_logs(monkeypatch):
-    """Prefect's run loggers at INFO (CI runs with PREFECT_LOGGING_LEVEL=WARNING, which would hide them)."""
-    monkeypatch.setattr(logging.getLogger("prefect"), "level", logging.INFO)
+def info_logs():
+    """Prefect's run loggers at INFO (CI runs with PREFECT_LOGGING_LEVEL=WARNING, which would hide them). setLevel,
+    not an assignment to `.level`: only setLevel clears the answers loggers cache of "is INFO enabled?"."""
+    logger = logging.getLogger("prefect")
+    before = logger.level
+    logger.setLevel(logging.INFO)
+    yield
+    logger.setLevel(before)
 
 
 def run_logs(flow_run_id) -> list[tuple[int, str]]:
