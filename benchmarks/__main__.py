@@ -17,6 +17,7 @@ from pathlib import Path
 
 from benchmarks.commands import demo_seconds, help_seconds
 from benchmarks.load_paths import adbc_rows_per_second, copy_rows_per_second, item_rows, rowwise_rows_per_second
+from benchmarks.telemetry import overhead
 from benchmarks.views import generate_history, time_views
 from tasks.warehouse.database import connect, drop_database, ensure_database, with_database
 from tasks.warehouse.migrate import migrate
@@ -77,9 +78,20 @@ def main() -> None:
         print(f"GitHub: {e2e['graphql_requests']} requests, {e2e['graphql_points']} points "
               f"({e2e['points_per_100_items_first_load']} per 100 items; next day with 2% changed: "
               f"{e2e['points_per_100_items_next_day_2pct']} per 100 items)")
+        prefect_url = fresh_database(admin, "bench_e2e_prefect")
+        e2e.update(json.loads(subprocess.run(
+            [sys.executable, "-m", "benchmarks.end_to_end", prefect_url, str(items), "--with-prefect"],
+            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
+        print(f"the same first load through `python -m flows.delivery` (Prefect's start included): "
+              f"{e2e['e2e_seconds_with_prefect']} s, peak RSS {e2e['peak_rss_mb_with_prefect']} MB")
         split = e2e["own_ms_per_request_split_p50"]
         print(f"our own time per request: {e2e['own_ms_per_request_p50']} ms at p50 (client {split['client']} ms, "
               f"landing write {split['landing_write']} ms; the fake took {split['fake_github_answer']} ms to answer)")
+
+        telemetry = overhead(e2e["telemetry_spans_first_load"], e2e["e2e_seconds"])
+        print(f"telemetry with nothing exported: {telemetry['telemetry_us_per_span_unexported']} µs per span × "
+              f"{telemetry['telemetry_spans_first_load']:,} spans = "
+              f"{100 * telemetry['telemetry_overhead_share_unexported']:.2f} % of that run")
 
         views_url = fresh_database(admin, "bench_views")
         refresh = generate_history(views_url, history_items, history_days)
@@ -93,10 +105,12 @@ def main() -> None:
         helps = help_seconds()
         print("\n--help: " + ", ".join(f"{name} {seconds} s" for name, seconds in helps.items()))
         demo = demo_seconds()
-        print(f"demo: {demo['demo_seconds']} s ({demo['demo_seconds_after_prefect_start']} s after Prefect started)")
+        print(f"demo: {demo['demo_seconds']} s ({demo['demo_seconds_after_prefect_start']} s after Prefect started); "
+              f"a board started reading at most {demo['board_handover_seconds_max']} s after the board before it")
 
         summary = {
             **e2e,
+            **telemetry,
             "cli_help_seconds": max(helps.values()),
             **demo,
             "load_rows_per_s_adbc": round(results[f"adbc_{largest}"]),

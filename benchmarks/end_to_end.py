@@ -1,18 +1,21 @@
 """End to end on a generated board served by the fake GitHub in another process (so the fake's memory is not
 ours): a first load, an unchanged rerun a day later, and a day with 2% of issues changed.
 
-Run alone: `python -m benchmarks.end_to_end DATABASE_URL ITEMS` prints one JSON object.
+Run alone: `python -m benchmarks.end_to_end DATABASE_URL ITEMS [--with-prefect]` prints one JSON object (with
+--with-prefect: a first load through the command line and Prefect, timed from the command to its exit).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -98,7 +101,8 @@ def measure(url: str, items: int) -> dict:
         with tempfile.TemporaryDirectory() as folder:
             first_day = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
             first = one_run(url, port, first_day, Path(folder))
-            requests_split = own_time_per_request(exporter.get_finished_spans())
+            first_spans = exporter.get_finished_spans()
+            requests_split = own_time_per_request(first_spans)
             exporter.clear()
             unchanged = one_run(url, port, first_day + timedelta(days=1), Path(folder))
             changed = control(port, "change", {"share": 0.02})["changed"]
@@ -124,9 +128,37 @@ def measure(url: str, items: int) -> dict:
         "issues_changed_next_day": changed,
         "versions_written_next_day": next_day["versions_written"],
         **requests_split,
+        "telemetry_spans_first_load": len(first_spans),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
+def measure_with_prefect(url: str, items: int) -> dict:
+    """A first load as a user starts it, `python -m flows.delivery --owner … --project …` in a fresh process: Prefect's
+    local server started, the flow and its tasks run through Prefect; wall time from the command to its exit."""
+    process, port = start_fake(items)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            as_of = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=3)
+            environment = {**os.environ, "GITHUB_TOKEN": TOKEN, "PREFECT_HOME": f"{folder}/prefect",
+                           "DELIVERY_METRICS_HOME": f"{folder}/home"}
+            for variable in ("PREFECT_API_URL", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER"):
+                environment.pop(variable, None)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "flows.delivery", "--owner", "bench", "--project", "1",
+                            "--github-url", f"http://127.0.0.1:{port}/graphql", "--database-url", url,
+                            "--landing", f"{folder}/landing", "--as-of", as_of.isoformat()],
+                           env=environment, check=True, capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait()
+    return {"e2e_seconds_with_prefect": round(seconds, 1),
+            "peak_rss_mb_with_prefect": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1], int(sys.argv[2]))))
+    if sys.argv[3:] == ["--with-prefect"]:
+        print(json.dumps(measure_with_prefect(sys.argv[1], int(sys.argv[2]))))
+    else:
+        print(json.dumps(measure(sys.argv[1], int(sys.argv[2]))))
