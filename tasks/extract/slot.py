@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from threading import Event, Thread
+from threading import Event, Lock, Thread
 from time import monotonic, sleep
 from uuid import UUID
 
@@ -53,8 +53,25 @@ def github_slot(flow_run_id: str | None = None) -> Iterator[None]:
 
     The slot is taken with the API itself rather than `prefect.concurrency.sync.concurrency`, whose acquire
     takes about 2 s inside a task on Prefect 3.8 even when the slot is free (a local server's busy answer, tried
-    again after the client's backoff: see _post): boards take turns within a quarter of a second of a release."""
+    again after the client's backoff: see _post). The boards of one run (threads of one process) first queue for
+    their process's turn, which passes to the next one the moment it is given back; a run in another process finds
+    the slot free within a quarter of a second of a release."""
     deadline = monotonic() + acquire_timeout()
+    if not _turn_in_process.acquire(timeout=acquire_timeout()):
+        raise GitHubSlotTimeout(slot_timeout_message(acquire_timeout()))
+    try:
+        with _server_slot(flow_run_id, deadline):
+            yield
+    finally:
+        _turn_in_process.release()
+
+
+_turn_in_process = Lock()
+
+
+@contextmanager
+def _server_slot(flow_run_id: str | None, deadline: float) -> Iterator[None]:
+    """The slot of Prefect's global concurrency limit, polled until `deadline`."""
     holder = ConcurrencyLeaseHolder(type="flow_run", id=flow_run_id) if flow_run_id else None
     with get_client(sync_client=True) as client:
         lease_id = _acquire(client, holder)
