@@ -18,6 +18,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NO_CACHE
 
 from tasks import telemetry
 from tasks.publish.datasets import SiteData, read_site_data, segment_names
@@ -26,13 +27,13 @@ from tasks.retries import RETRIES
 from tasks.warehouse.tasks import locate_warehouse
 
 
-@task(name="read-metrics", timeout_seconds=600, **RETRIES)
+@task(name="read-metrics", timeout_seconds=600, cache_policy=NO_CACHE, **RETRIES)
 def read_metrics(url: str) -> tuple[SiteData, dict[str, SiteData]]:
     """The views of every issue, and of each segment's issues."""
     return read_site_data(url), {name: read_site_data(url, name) for name in segment_names(url)}
 
 
-@task(name="render-site", timeout_seconds=600)
+@task(name="render-site", timeout_seconds=600, cache_policy=NO_CACHE)
 def render(metrics: tuple[SiteData, dict[str, SiteData]], language: str) -> dict[str, bytes]:
     data, segments = metrics
     return render_site(data, load_locale(language), datetime.now(timezone.utc), segments)

@@ -9,6 +9,7 @@ slot does not keep it (tasks/extract/slot.py).
 from __future__ import annotations
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from tasks.config import ProjectSpec
@@ -24,14 +25,17 @@ from tasks.retries import RETRIES
 __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
 
 
-@task(name="extract-board", task_run_name="extract-{spec.owner}-{spec.number}", timeout_seconds=3 * 3600, **RETRIES)
+# No task of the pipeline caches (every run reads afresh): without NO_CACHE Prefect still hashes each task's inputs
+# for a cache key, pickling them whole (a 50,000-item board's reads and frames: tens of seconds a run).
+@task(name="extract-board", task_run_name="extract-{spec.owner}-{spec.number}", timeout_seconds=3 * 3600,
+      cache_policy=NO_CACHE, **RETRIES)
 def extract_board(url: str | None, token_block: str | None, landing: RunLanding, spec: ProjectSpec,
                   known: set[str] | None = None) -> BoardRead:
     with github_slot(flow_run.get_id()):
         return stages.extract_board(stages.github_url(url), github_token(token_block), landing, spec, known=known)
 
 
-@task(name="extract-issue-graph", timeout_seconds=3 * 3600, **RETRIES)
+@task(name="extract-issue-graph", timeout_seconds=3 * 3600, cache_policy=NO_CACHE, **RETRIES)
 def extract_issue_graph(url: str | None, token_block: str | None, landing: RunLanding, boards: list[BoardRead],
                         known: dict[str, KnownIssue]) -> IssueGraphRead:
     with github_slot(flow_run.get_id()):
