@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.telemetry.run_telemetry import LABELS_TRACEPARENT_KEY
+from prefect.utilities.annotations import quote
 
 from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
@@ -32,9 +33,18 @@ from tasks.transform.tasks import transform_landing
 from tasks.warehouse import tasks as warehouse
 
 
+if telemetry.export_asked():  # the SDK before Prefect opens this process's first flow run (an ECS task runs one):
+    try:                        # then Prefect's span of that run is exported too, with ours under it
+        telemetry.configure()
+    except telemetry.TelemetryConfigError:
+        pass  # the run itself fails at its start, naming the variable
+
+
 class PrefectStages:
     """Each stage as a Prefect task: retries, timeouts and task runs in the UI; boards read in parallel
-    tasks that take turns at the GitHub concurrency limit."""
+    tasks that take turns at the GitHub concurrency limit. Large arguments (the boards read, the issues known, the
+    frames) are passed quoted: Prefect otherwise walks every object inside them looking for futures (20 s for a
+    50,000-item board's reads)."""
 
     def start(self) -> None:
         telemetry.tag_run({"prefect.flow_run.id": str(flow_run.get_id()), "prefect.flow_run.name": flow_run.get_name()})
@@ -54,19 +64,19 @@ class PrefectStages:
 
     def extract_boards(self, request, landing, known):
         futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec,
-                                                known)
+                                                quote(known))
                    for spec in request.projects]
         return [future.result() for future in futures]
 
     def extract_issue_graph(self, request, landing, boards, known):
-        return extract.extract_issue_graph(request.github_graphql_url, request.github_token_block, landing, boards,
-                                           known)
+        return extract.extract_issue_graph(request.github_graphql_url, request.github_token_block, landing,
+                                           quote(boards), quote(known))
 
     def transform(self, landing):
         return transform_landing(landing)
 
     def load(self, warehouse_address, frames, as_of, run_id, spend, settings):
-        return warehouse.load_history(warehouse_address, frames, as_of, run_id, spend, settings)
+        return warehouse.load_history(warehouse_address, quote(frames), as_of, run_id, spend, settings)
 
     def read_data_quality(self, warehouse_address):
         return warehouse.read_data_quality(warehouse_address)
