@@ -53,23 +53,32 @@ def configure(metric_readers: tuple = ()) -> None:
     global _configured
     if _configured:
         return
-    _configured = True
     if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        _configured = True
         return
+    trace_exporters, metric_exporters = _exporter_names("TRACES"), _exporter_names("METRICS")  # may refuse: not yet
+    _configured = True
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
 
     resource = Resource.create({} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": SERVICE_NAME})
     provider = TracerProvider(resource=resource)
-    for processor in _span_processors(_exporter_names("TRACES")):
+    for processor in _span_processors(trace_exporters):
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
-    readers = [*_metric_readers(_exporter_names("METRICS")), *metric_readers]
+    readers = [*_metric_readers(metric_exporters), *metric_readers]
     if readers:
         from opentelemetry.sdk.metrics import MeterProvider
 
         metrics.set_meter_provider(MeterProvider(resource=resource, metric_readers=readers))
     _add_trace_id_to_logs()
+
+
+def export_asked() -> bool:
+    """Whether the environment asks for spans or counters to be exported (or printed) at all."""
+    return any(os.environ.get(name) for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+                                                 "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_TRACES_EXPORTER",
+                                                 "OTEL_METRICS_EXPORTER"))
 
 
 def flush() -> None:
