@@ -30,9 +30,13 @@ select
     coalesce(facts.done_points, live.done_points, 0) as done_points
 from days
 join github.issues as entity on entity.issue_id = days.deliverable_id
-left join metrics_base.deliverable_day_facts as facts
-    on facts.deliverable_id = days.deliverable_id and facts.day = days.day
-   and facts.day <= (select valid_through from metrics_base.facts_valid_through)
+left join lateral (  -- one key lookup per day (limit 1: the key holds at most one row; it keeps the lookup)
+    select stored.scope_issues, stored.done_issues, stored.scope_points, stored.done_points
+    from metrics_base.deliverable_day_facts as stored
+    where stored.deliverable_id = days.deliverable_id and stored.day = days.day
+        and stored.day <= (select valid_through from metrics_base.facts_valid_through)
+    limit 1
+) as facts on true
 left join live on live.deliverable_id = days.deliverable_id and live.day = days.day
 order by entity.url, days.day;
 comment on view metrics.deliverable_burnup is 'One row per deliverable per day from its roadmap board''s first observed day to today, membership as of each day. Derived at every read.';

@@ -56,6 +56,11 @@ begin
     where not exists (select 1 from metrics_base.forecast_cache as cache
                       where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
     on conflict do nothing;
+    if valid < today - 7 or deliverables_valid < today - 7 then
+        -- Many rows new in this transaction, which autovacuum cannot see yet: the first reads after a first load
+        -- would be planned as if the facts were empty.
+        analyze metrics_base.sprint_issue_day_facts, metrics_base.deliverable_day_facts;
+    end if;
     delete from metrics_base.deliverable_progress_facts;
     insert into metrics_base.deliverable_progress_facts select * from metrics_base.deliverable_progress_live;
     insert into metrics_base.fact_state (name, report_timezone, valid_through, current_valid, current_week)
