@@ -32,6 +32,6 @@ import logging  # noqa: E402
 logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
 # Prefect traces its own flow and task runs once an OpenTelemetry SDK is installed (ours always is, for the trace id):
 # an API call per run and spans nobody receives, unless an exporter is configured.
-if not any(os.environ.get(name) for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-                                              "OTEL_TRACES_EXPORTER")):
+if not (os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        or os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() not in ("", "none")):
     os.environ.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")

@@ -76,9 +76,10 @@ def configure(metric_readers: tuple = ()) -> None:
 
 def export_asked() -> bool:
     """Whether the environment asks for spans or counters to be exported (or printed) at all."""
-    return any(os.environ.get(name) for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-                                                 "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_TRACES_EXPORTER",
-                                                 "OTEL_METRICS_EXPORTER"))
+    endpoints = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")
+    exporters = ("OTEL_TRACES_EXPORTER", "OTEL_METRICS_EXPORTER")
+    return (any(os.environ.get(name) for name in endpoints)
+            or any(os.environ.get(name, "").strip().lower() not in ("", "none") for name in exporters))
 
 
 def flush() -> None:

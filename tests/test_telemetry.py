@@ -184,3 +184,22 @@ def test_console_exporter_prints_spans_and_nothing_is_exported_unless_asked(tmp_
     wrong = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                            env={"PATH": "", "PYTHONPATH": ".", "OTEL_TRACES_EXPORTER": "jaeger"})
     assert wrong.returncode != 0 and "OTEL_TRACES_EXPORTER='jaeger'" in wrong.stderr
+
+
+def test_with_an_exporter_the_sdk_is_installed_before_prefect_opens_the_first_flow_run():
+    # Prefect starts its flow-run span before the flow's code runs: the SDK must already be installed then, or the
+    # first run of a process (the only one of an ECS task) loses Prefect's span. Without an exporter nothing is
+    # installed early (the run installs it), and an exporter name we do not know does not break the import.
+    program = ("import flows.delivery\n"
+               "from opentelemetry import trace\n"
+               "print(type(trace.get_tracer_provider()).__module__)\n")
+
+    def provider_module(**variables) -> str:
+        env = {"PATH": "", "PYTHONPATH": ".", "OTEL_METRICS_EXPORTER": "none", **variables}
+        return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env,
+                              check=True).stdout.strip()
+
+    assert provider_module(OTEL_TRACES_EXPORTER="console") == "opentelemetry.sdk.trace"
+    assert provider_module(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9") == "opentelemetry.sdk.trace"
+    assert provider_module() == "opentelemetry.trace"
+    assert provider_module(OTEL_TRACES_EXPORTER="jaeger") == "opentelemetry.trace"
