@@ -92,7 +92,7 @@ def _server_slot(flow_run_id: str | None, deadline: float) -> Iterator[None]:
         finally:
             stop.set()
             renewal.join()
-            _post(client, "/v2/concurrency_limits/decrement-with-lease", {"lease_id": str(lease_id)})
+            _release(client, lease_id)
 
 
 NO_LIMIT = "no limit"
@@ -122,6 +122,11 @@ def _post(client, path: str, body: dict) -> httpx.Response:
         response = http.send(http.build_request("POST", path, json=body))
     response.raise_for_status()
     return response
+
+
+def _release(client, lease_id: UUID | str) -> None:
+    """Give back the slot of one lease."""
+    _post(client, "/v2/concurrency_limits/decrement-with-lease", {"lease_id": str(lease_id)})
 
 
 def _acquire(client, holder) -> UUID | str | None:
@@ -200,7 +205,7 @@ def release_slots_of(flow_run_ids: set[str]) -> int:
     if dead:
         with get_client(sync_client=True) as client:
             for lease in dead:
-                client.release_concurrency_slots_with_lease(lease["id"])
+                _release(client, lease["id"])
     return len(dead)
 
 
@@ -213,7 +218,7 @@ def reclaim_expired_leases() -> int:
     if leases:
         with get_client(sync_client=True) as client:
             for lease in leases:
-                client.release_concurrency_slots_with_lease(lease["id"])
+                _release(client, lease["id"])
     return len(leases)
 
 
