@@ -66,8 +66,8 @@ def board_handovers(printed: str) -> list[float]:
     while (position := printed.find('{\n    "name": "extract board"', position)) >= 0:
         span, position = decoder.raw_decode(printed, position)
         boards.setdefault(span["context"]["trace_id"], []).append((moment(span["start_time"]), moment(span["end_time"])))
-    return [following[0] - before[1] for reads in boards.values()
-            for before, following in zip(sorted(reads), sorted(reads)[1:])]
+    return [following[0] - before[1] for reads in map(sorted, boards.values())
+            for before, following in zip(reads, reads[1:])]
 
 
 def moment(text: str) -> float:
