@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,19 +40,26 @@ from tasks.extract.errors import (
 DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
 USER_AGENT = "delivery-metrics/0.1 (GitHub Projects sprint metrics pipeline)"
 QUERIES_FOLDER = Path(__file__).parent / "queries"
-FRAGMENT_FILES = ("issue_fields",)
+FRAGMENT_FILES = ("board_items", "field_name", "issue_fields", "issue_people")  # one fragment each
 
 
 @cache
 def query_text(name: str) -> str:
-    """The text of queries/<name>.graphql with the shared fragments it uses appended."""
+    """The text of queries/<name>.graphql with the shared fragments it uses appended (and the ones they use)."""
     text = (QUERIES_FOLDER / f"{name}.graphql").read_text(encoding="utf-8")
-    for fragment in FRAGMENT_FILES:
-        fragment_text = (QUERIES_FOLDER / f"{fragment}.graphql").read_text(encoding="utf-8")
-        fragment_name = fragment_text.split("fragment ", 1)[1].split(" ", 1)[0]
-        if f"...{fragment_name}" in text:
-            text += "\n" + fragment_text
+    appended: set[str] = set()
+    while missing := [fragment for fragment in FRAGMENT_FILES
+                      if fragment not in appended and re.search(rf"\.\.\.{_fragment_name(fragment)}\b", text)]:
+        for fragment in missing:
+            text += "\n" + (QUERIES_FOLDER / f"{fragment}.graphql").read_text(encoding="utf-8")
+            appended.add(fragment)
     return text
+
+
+@cache
+def _fragment_name(fragment_file: str) -> str:
+    text = (QUERIES_FOLDER / f"{fragment_file}.graphql").read_text(encoding="utf-8")
+    return re.search(r"^fragment (\w+)", text, re.MULTILINE).group(1)
 
 
 @cache
