@@ -32,6 +32,16 @@ def fresh_database(admin_url: str, name: str) -> str:
     return url
 
 
+def last_json_line(command: list[str]) -> dict:
+    """Run a benchmark part in its own process; its last line of output is one JSON object. A failed part shows
+    its own error output."""
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode:
+        sys.stderr.write(finished.stderr)
+        raise SystemExit(f"{' '.join(command[1:3])} failed with exit status {finished.returncode}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -70,18 +80,20 @@ def main() -> None:
         largest = sizes[-1]
 
         e2e_url = fresh_database(admin, "bench_e2e")
-        e2e = json.loads(subprocess.run([sys.executable, "-m", "benchmarks.end_to_end", e2e_url, str(items)],
-                                        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        e2e = last_json_line([sys.executable, "-m", "benchmarks.end_to_end", e2e_url, str(items)])
         print(f"\nend to end, {items:,} items: {e2e['e2e_seconds']} s (extract {e2e['extract_seconds']} s, "
               f"transform {e2e['transform_seconds']} s, load {e2e['load_stage_seconds']} s; unchanged rerun "
               f"load {e2e['load_stage_seconds_unchanged']} s), peak RSS {e2e['peak_rss_mb']} MB")
+        load = e2e["load_stage_split_first_load"]
+        print(f"first load's load stage: ingest {load['ingest']} s, merge {load['merge']} s (versions written "
+              f"{load['versions_written']:,}, of them reconstructed {load['reconstructed_versions']:,}), "
+              f"fact refresh {load['refresh_facts']} s")
         print(f"GitHub: {e2e['graphql_requests']} requests, {e2e['graphql_points']} points "
               f"({e2e['points_per_100_items_first_load']} per 100 items; next day with 2% changed: "
               f"{e2e['points_per_100_items_next_day_2pct']} per 100 items)")
         prefect_url = fresh_database(admin, "bench_e2e_prefect")
-        e2e.update(json.loads(subprocess.run(
-            [sys.executable, "-m", "benchmarks.end_to_end", prefect_url, str(items), "--with-prefect"],
-            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]))
+        e2e.update(last_json_line(
+            [sys.executable, "-m", "benchmarks.end_to_end", prefect_url, str(items), "--with-prefect"]))
         print(f"the same first load through `python -m flows.delivery` (Prefect's start included): "
               f"{e2e['e2e_seconds_with_prefect']} s, peak RSS {e2e['peak_rss_mb_with_prefect']} MB")
         split = e2e["own_ms_per_request_split_p50"]

@@ -131,9 +131,11 @@ def _merge(connection: adbc.Connection, cursor: adbc.Cursor, as_of: datetime, re
     # Tables that grew much in this transaction, where autovacuum cannot see them, get fresh statistics: planned
     # on the old ones, the fact refresh of a first load grew with the square of its size, and the reconstruction
     # of its issues looked them up one at a time. (The reconstruction then doubles them: estimates stay within 2x.)
-    if result.versions_written > 1000 and result.versions_written > 0.1 * _scalar(cursor, sql_file("history_rows")):
+    written = result.versions_written
+    large = written > 1000 and written > 0.1 * _scalar(cursor, sql_file("history_rows"))
+    if large:
         execute_script(connection, sql_file("analyze_history"))
-    return _reconstruct(cursor, as_of, result) if reconstruct_history else as_of
+    return _reconstruct(cursor, as_of, result, large) if reconstruct_history else as_of
 
 
 def _date_by_events(cursor: adbc.Cursor, as_of: datetime, previous: datetime, result: LoadResult) -> datetime:
@@ -149,16 +151,17 @@ def _date_by_events(cursor: adbc.Cursor, as_of: datetime, previous: datetime, re
     return earliest
 
 
-def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult) -> datetime:
+def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult, large: bool) -> datetime:
     """Write the reconstructed versions of the boards first observed now; return the earliest moment whose state
-    this load changed (the facts from that day on must be recomputed)."""
+    this load changed (the facts from that day on must be recomputed). `large`: this load is a large share of the
+    history."""
     nested_loops = _scalar(cursor, "select current_setting('enable_nestloop')")
     for project_id, written in _rows(cursor, "reconstruct_item_versions", as_of):
         result.item_versions_opened[project_id] = result.item_versions_opened.get(project_id, 0) + written
         result.reconstructed_versions += written
     # The items just reconstructed are unknown to the planner's statistics, which would then look up each of their
-    # issues one at a time; for many items, hash joins take a fifth of the time.
-    many_items = result.reconstructed_versions > 1000
+    # issues one at a time: when they are a large share of the history, hash joins save a quarter of the time.
+    many_items = large and result.reconstructed_versions > 1000
     if many_items:
         _scalar(cursor, "select set_config('enable_nestloop', 'off', true)")
     issues_written = _scalar(cursor, sql_file("reconstruct_issue_versions"), as_of)
