@@ -155,7 +155,6 @@ def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult, large
     """Write the reconstructed versions of the boards first observed now; return the earliest moment whose state
     this load changed (the facts from that day on must be recomputed). `large`: this load is a large share of the
     history."""
-    nested_loops = _scalar(cursor, "select current_setting('enable_nestloop')")
     for project_id, written in _rows(cursor, "reconstruct_item_versions", as_of):
         result.item_versions_opened[project_id] = result.item_versions_opened.get(project_id, 0) + written
         result.reconstructed_versions += written
@@ -163,6 +162,7 @@ def _reconstruct(cursor: adbc.Cursor, as_of: datetime, result: LoadResult, large
     # issues one at a time: when they are a large share of the history, hash joins save a quarter of the time.
     many_items = large and result.reconstructed_versions > 1000
     if many_items:
+        nested_loops = _scalar(cursor, "select current_setting('enable_nestloop')")
         _scalar(cursor, "select set_config('enable_nestloop', 'off', true)")
     issues_written = _scalar(cursor, sql_file("reconstruct_issue_versions"), as_of)
     if many_items:
