@@ -67,3 +67,25 @@ def test_a_login_that_may_not_create_schemas_is_told_what_it_needs(postgres_admi
         migrate(connection)
     assert "permission denied for database" in str(caught.value)
     assert "the ETL login needs CREATE on the database" in str(caught.value)
+
+
+def test_sprint_facts_stored_by_day_become_one_day_spans(empty_database_url, tmp_path):
+    before = tmp_path / "before_spans"
+    before.mkdir()
+    for migration in available_migrations():
+        if migration.version < 14:
+            (before / migration.path.name).write_text(migration.path.read_text(encoding="utf-8"), encoding="utf-8")
+    with connect(empty_database_url) as connection:
+        migrate(connection, folder=before, views=tmp_path / "no_views")
+        with connection.cursor() as cursor:
+            cursor.execute("""
+                insert into metrics_base.sprint_issue_day_facts (project_id, field_id, sprint_id, title, day, day_end,
+                    issue_id, is_dropped, is_done, points)
+                values ('P', 'F', 'S', 'Sprint', date '2026-03-02', timestamptz '2026-03-03 00:00Z', 'I', false, false, 3),
+                       ('P', 'F', 'S', 'Sprint', date '2026-03-03', timestamptz '2026-03-04 00:00Z', 'I', false, true, 3)""")
+        connection.commit()
+        assert migrate(connection)[0] == "0014_store_sprint_facts_as_spans.sql"
+    assert query(empty_database_url, """
+        select sprint_id, first_day::text, last_day::text, issue_id, is_done, points::float8
+        from metrics_base.sprint_issue_day_facts order by first_day""") == [
+        ("S", "2026-03-02", "2026-03-02", "I", False, 3.0), ("S", "2026-03-03", "2026-03-03", "I", True, 3.0)]

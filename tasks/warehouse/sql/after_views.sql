@@ -1,7 +1,8 @@
 -- After the views are (re)created: comments of their copies, what schema metrics holds, and the reporting role's
 -- grants when the role exists.
 comment on schema metrics is 'Sprint and delivery metrics as views (the contract in docs/metrics.md)';
--- Materialized and live copies of a relation: their columns mean what the original's do.
+-- Materialized and live copies of a relation: their columns mean what the original's do (the facts store days as
+-- spans, commented by their migration).
 do $$
 declare
     copy record;
@@ -19,6 +20,9 @@ begin
             select attribute.attname, col_description(attribute.attrelid, attribute.attnum) as description
             from pg_attribute as attribute
             where attribute.attrelid = copy.source::regclass and attribute.attnum > 0
+                and exists (select 1 from pg_attribute as target
+                            where target.attrelid = copy.target::regclass and target.attname = attribute.attname
+                                and not target.attisdropped)
         loop
             execute format('comment on column %s.%I is %L', copy.target, source_column.attname,
                            source_column.description);

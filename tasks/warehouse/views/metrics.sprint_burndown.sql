@@ -1,23 +1,34 @@
 create view metrics.sprint_burndown as
 -- one row per sprint day: scope, done and remaining issues and points, and the ideal line
 -- (one pass with window functions, so that a filter on one sprint reaches the facts instead of every sprint)
-with daily as (
+with scope_by_day as (
+    -- the sprint issue days, counted by sprint and day before they meet the calendar: the planner cannot tell how
+    -- many days a span of the facts expands to, and would sort every issue day by eight columns
+    select scope.project_id, scope.field_id, scope.sprint_id, scope.day,
+        count(*)::integer as scope_issues,
+        (count(*) filter (where scope.is_done))::integer as done_issues,
+        sum(scope.points) as scope_points,
+        sum(scope.points) filter (where scope.is_done) as done_points,
+        (count(*) filter (where scope.points is null))::integer as unpointed_issues
+    from metrics_base.sprint_issue_days as scope
+    where not scope.is_dropped
+    group by scope.project_id, scope.field_id, scope.sprint_id, scope.day
+),
+daily as (
     select
         sprint_day.project_id, sprint_day.owner_login, sprint_day.project_number, sprint_day.field_id,
         sprint_day.sprint_id, sprint_day.title, sprint_day.end_date, sprint_day.day,
-        count(scope.issue_id)::integer as scope_issues,
-        (count(scope.issue_id) filter (where scope.is_done))::integer as done_issues,
-        coalesce(sum(scope.points), 0) as scope_points,
-        coalesce(sum(scope.points) filter (where scope.is_done), 0) as done_points,
-        (count(scope.issue_id) filter (where scope.points is null))::integer as unpointed_issues
+        coalesce(scope.scope_issues, 0) as scope_issues,
+        coalesce(scope.done_issues, 0) as done_issues,
+        coalesce(scope.scope_points, 0) as scope_points,
+        coalesce(scope.done_points, 0) as done_points,
+        coalesce(scope.unpointed_issues, 0) as unpointed_issues
     from metrics_base.sprint_days as sprint_day
-    left join metrics_base.sprint_issue_days as scope
+    left join scope_by_day as scope
         on scope.project_id = sprint_day.project_id
         and scope.field_id = sprint_day.field_id
         and scope.sprint_id = sprint_day.sprint_id
         and scope.day = sprint_day.day
-        and not scope.is_dropped
-    group by 1, 2, 3, 4, 5, 6, 7, 8
 ),
 with_first_row as (
     select

@@ -28,20 +28,46 @@ begin
                                  where facts.deliverable_id = deliverable.deliverable_id)) then
         deliverables_valid := '-infinity';
     end if;
-    delete from metrics_base.sprint_issue_day_facts where sprint_issue_day_facts.day > valid;
+    -- The sprint issue days are stored as spans of days with one state; the spans reaching past the valid days
+    -- are cut there, and the new spans after them extend the ones they continue.
+    delete from metrics_base.sprint_issue_day_facts as facts where facts.first_day > valid;
+    update metrics_base.sprint_issue_day_facts as facts set last_day = valid where facts.last_day > valid;
     delete from metrics_base.deliverable_day_facts where deliverable_day_facts.day > deliverables_valid;
     -- Many days at once (a first load with reconstructed history, a new time zone): the planner, which cannot
-    -- tell how many versions hold on each day, would look up the issue of every sprint issue day one at a time
-    -- (450,000 lookups for a 50,000-item board); hash joins take a third of the time. A daily refresh keeps its
-    -- lookups. The hash of a first load's sprint issue days (~30 MB at 50,000 items) is then held in memory rather
-    -- than spilled to disk in batches.
+    -- tell how many versions hold in each sprint, would look up the versions of each sprint one at a time; hash
+    -- joins read each table once. A daily refresh keeps its lookups.
     if valid < today - 7 then
         perform set_config('enable_nestloop', 'off', true);
         perform set_config('work_mem', greatest(pg_size_bytes(sort_memory), pg_size_bytes('64MB'))::text || 'B', true);
     end if;
-    insert into metrics_base.sprint_issue_day_facts
-    select * from metrics_base.sprint_issue_days_live as live where live.day > valid and live.day <= today;
-    get diagnostics written = row_count;
+    with new_span as materialized (
+        select * from metrics_base.sprint_issue_spans(valid)
+    ),
+    extended as (
+        update metrics_base.sprint_issue_day_facts as facts set last_day = new_span.last_day
+        from new_span
+        where facts.last_day = valid and new_span.first_day = valid + 1
+            and facts.sprint_id = new_span.sprint_id and facts.issue_id = new_span.issue_id
+            and facts.project_id = new_span.project_id and facts.field_id = new_span.field_id
+            and (facts.owner_login, facts.project_number, facts.title, facts.start_date, facts.end_date,
+                 facts.closed_at, facts.is_dropped, facts.is_done, facts.points)
+                is not distinct from (new_span.owner_login, new_span.project_number, new_span.title,
+                 new_span.start_date, new_span.end_date, new_span.closed_at, new_span.is_dropped, new_span.is_done,
+                 new_span.points)
+        returning new_span.project_id, new_span.field_id, new_span.sprint_id, new_span.issue_id,
+            new_span.last_day - new_span.first_day + 1 as days
+    ),
+    inserted as (
+        insert into metrics_base.sprint_issue_day_facts
+        select new_span.* from new_span
+        where not exists (select 1 from extended
+                          where new_span.first_day = valid + 1 and extended.sprint_id = new_span.sprint_id
+                              and extended.issue_id = new_span.issue_id and extended.project_id = new_span.project_id
+                              and extended.field_id = new_span.field_id)
+        returning sprint_issue_day_facts.last_day - sprint_issue_day_facts.first_day + 1 as days
+    )
+    select coalesce((select sum(days) from inserted), 0) + coalesce((select sum(days) from extended), 0)
+    into written;
     perform set_config('enable_nestloop', nested_loops, true);
     perform set_config('work_mem', sort_memory, true);
     day := greatest(deliverables_valid + 1, first_day);
@@ -74,4 +100,4 @@ begin
     return written;
 end
 $$;
-comment on function metrics_base.refresh_facts() is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written. Called by every load, and once after a replay.';
+comment on function metrics_base.refresh_facts() is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written (the days of the spans written or extended). Called by every load, and once after a replay.';

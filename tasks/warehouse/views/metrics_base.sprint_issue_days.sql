@@ -1,7 +1,18 @@
 create view metrics_base.sprint_issue_days as
-select facts.*
+select
+    facts.project_id, facts.owner_login, facts.project_number, facts.field_id, facts.sprint_id, facts.title,
+    facts.start_date, facts.end_date,
+    series.day::date as day,
+    (series.day::date + 1)::timestamp at time zone settings.report_timezone as day_end,
+    facts.issue_id, facts.closed_at, facts.is_dropped, facts.is_done, facts.points
 from metrics_base.sprint_issue_day_facts as facts
-where facts.day <= (select valid_through from metrics_base.facts_valid_through)
+cross join metrics_base.settings as settings
+cross join lateral generate_series(
+    facts.first_day,
+    least(facts.last_day, (select valid_through from metrics_base.facts_valid_through)),
+    interval '1 day'
+) as series (day)
+where facts.first_day <= (select valid_through from metrics_base.facts_valid_through)
 union all
 select live.*
 from metrics_base.sprint_issue_days_live as live
