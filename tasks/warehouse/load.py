@@ -62,8 +62,10 @@ def ingest_frames(connection: adbc.Connection, cursor: adbc.Cursor, frames: RunF
         frame = getattr(frames, attribute)
         if frame.height:
             cursor.adbc_ingest(table, frame.to_arrow(), mode="append", temporary=True)
-    # Autovacuum never looks at temporary tables: without statistics the planner takes them for empty.
-    execute_script(connection, "analyze " + ", ".join(STAGING))
+    # Autovacuum never looks at temporary tables: without statistics the planner takes them for empty. Row counts
+    # and distinct ids are all the merge's plans need: a sample of 3,000 rows, not the default 30,000 (0.15 s).
+    execute_script(connection, "set local default_statistics_target = 10; analyze " + ", ".join(STAGING)
+                   + "; reset default_statistics_target")
 
 
 def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, report_timezone: str = "UTC",

@@ -18,10 +18,10 @@ with opened as (
         end
     from stage_issues as issue
     left join stage_issue_details as details using (issue_id)
-    left join lateral (
+    left join lateral (  -- read only for the issues whose details were not re-read
         select version.labels, version.assignees
         from github.issue_versions as version
-        where version.issue_id = issue.issue_id
+        where version.issue_id = issue.issue_id and details.issue_id is null
         order by version.valid_from desc
         limit 1
     ) as previous on true
