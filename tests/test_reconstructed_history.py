@@ -191,6 +191,18 @@ def test_reconstructed_versions_are_flagged_and_end_at_the_first_read(scenario):
     assert statuses == [(None,)]
 
 
+def test_every_version_has_its_board_and_its_issue(scenario):
+    # what the version tables' foreign keys checked row by row, held by the order of the load's statements
+    assert scenario.rows("""
+        select 'item', v.item_id from github.item_versions v
+        where not exists (select 1 from github.projects p where p.project_id = v.project_id)
+        union all
+        select 'issue', v.issue_id from github.issue_versions v
+        where not exists (select 1 from github.issues i where i.issue_id = v.issue_id)""") == []
+    assert scenario.rows("select count(*) > 0 from github.item_versions v join github.issue_versions i "
+                         "on i.issue_id = v.content_id where v.reconstructed and i.reconstructed") == [(True,)]
+
+
 def test_without_reconstruction_the_first_read_starts_history(observed_only):
     assert observed_only.rows("""
         select sprint_title, committed_points::float8, completed_issues, carried_over_issues
