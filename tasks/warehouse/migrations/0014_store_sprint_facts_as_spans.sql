@@ -1,5 +1,5 @@
 -- The materialized sprint issue days become spans: one row per issue in a sprint per run of days with one state
--- (first_day through last_day) instead of one row per day. A first load with a year of reconstructed history wrote
+-- (first_day through last_day) instead of one row per day. A first load with reconstructed history wrote
 -- ~450,000 day rows for a 50,000-item board, and writing them (with their index and WAL) was a third of its load;
 -- as spans they are ~32,000 rows, and metrics_base.sprint_issue_days expands them back into days when read. The
 -- day rows already stored become one-day spans, so no day is recomputed; later refreshes write spans.

@@ -5,7 +5,8 @@
 -- are those from the local date of its start through the day before the local date of its end (a missing local
 -- midnight, where a daylight-saving change falls at 00:00, is read as the first instant of that date too). An issue
 -- on two sprint boards or more takes its points from the first configured board holding it on each day: its spans
--- are single days. A span holds the state of 5 to 15 days of a sprint: a first load writes a tenth of the rows.
+-- are single days. The benchmark's 50,000-item first load with reconstructed history: 32,293 spans for its
+-- 452,102 sprint issue days.
 create or replace function metrics_base.sprint_issue_spans(after date)
 returns table (
     project_id text, owner_login text, project_number integer, field_id text, sprint_id text, title text,
