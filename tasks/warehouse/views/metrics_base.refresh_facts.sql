@@ -72,6 +72,11 @@ begin
     perform set_config('enable_nestloop', nested_loops, true);
     perform set_config('work_mem', sort_memory, true);
     day := greatest(deliverables_valid + 1, first_day);
+    -- Without a roadmap there is nothing to write, and each day would still walk the issue tree (0.7 ms a day at
+    -- 50,000 items: 0.24 s for the 328 days of a first load with reconstructed history).
+    if not exists (select 1 from metrics_base.deliverables) then
+        day := today + 1;
+    end if;
     while day <= today loop
         insert into metrics_base.deliverable_day_facts
         select state.deliverable_id, day, state.scope_issues, state.done_issues, state.scope_points,
