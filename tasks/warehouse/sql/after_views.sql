@@ -12,6 +12,7 @@ begin
         select * from (values
             ('metrics_base.sprint_issue_days', 'metrics_base.sprint_issue_days_live'),
             ('metrics_base.sprint_issue_days', 'metrics_base.sprint_issue_day_facts'),
+            ('metrics_base.sprint_issue_days', 'metrics_base.sprint_issue_periods'),
             ('metrics_base.deliverable_progress_live', 'metrics_base.deliverable_progress_facts'),
             ('metrics_base.deliverable_progress_live', 'metrics_base.deliverable_progress_numbers')
         ) as pairs (source, target)

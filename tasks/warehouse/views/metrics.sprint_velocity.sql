@@ -22,11 +22,11 @@ committed as (
         first_days.project_id, first_days.field_id, first_days.sprint_id,
         coalesce(sum(issue_day.points) filter (where not issue_day.is_dropped), 0) as committed_points
     from first_days
-    left join metrics_base.sprint_issue_days as issue_day
+    left join metrics_base.sprint_issue_periods as issue_day  -- the issues' state at the end of the first day
         on issue_day.project_id = first_days.project_id
         and issue_day.field_id = first_days.field_id
         and issue_day.sprint_id = first_days.sprint_id
-        and issue_day.day = first_days.first_day
+        and first_days.first_day between issue_day.first_day and issue_day.last_day
     group by 1, 2, 3
 ),
 final_state as (
@@ -44,11 +44,11 @@ final_state as (
         ), 0) as completed_points,
         (count(*) filter (where not issue_day.is_done and not issue_day.is_dropped))::integer as carried_over_issues
     from started
-    join metrics_base.sprint_issue_days as issue_day
+    join metrics_base.sprint_issue_periods as issue_day  -- and at the end of the last day counted
         on issue_day.project_id = started.project_id
         and issue_day.field_id = started.field_id
         and issue_day.sprint_id = started.sprint_id
-        and issue_day.day = started.last_counted_day
+        and started.last_counted_day between issue_day.first_day and issue_day.last_day
     group by 1, 2, 3
 )
 select

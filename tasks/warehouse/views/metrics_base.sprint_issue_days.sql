@@ -1,22 +1,13 @@
 create view metrics_base.sprint_issue_days as
 select
-    facts.project_id, facts.owner_login, facts.project_number, facts.field_id, facts.sprint_id, facts.title,
-    facts.start_date, facts.end_date,
+    period.project_id, period.owner_login, period.project_number, period.field_id, period.sprint_id, period.title,
+    period.start_date, period.end_date,
     series.day::date as day,
     (series.day::date + 1)::timestamp at time zone settings.report_timezone as day_end,
-    facts.issue_id, facts.closed_at, facts.is_dropped, facts.is_done, facts.points
-from metrics_base.sprint_issue_day_facts as facts
+    period.issue_id, period.closed_at, period.is_dropped, period.is_done, period.points
+from metrics_base.sprint_issue_periods as period
 cross join metrics_base.settings as settings
-cross join lateral generate_series(
-    facts.first_day,
-    least(facts.last_day, (select valid_through from metrics_base.facts_valid_through)),
-    interval '1 day'
-) as series (day)
-where facts.first_day <= (select valid_through from metrics_base.facts_valid_through)
-union all
-select live.*
-from metrics_base.sprint_issue_days_live as live
-where live.day > (select valid_through from metrics_base.facts_valid_through);
+cross join lateral generate_series(period.first_day, period.last_day, interval '1 day') as series (day);
 comment on view metrics_base.sprint_issue_days is 'One row per issue in a sprint at the end of one of its days, with its state then.';
 comment on column metrics_base.sprint_issue_days.project_id is 'The sprint board';
 comment on column metrics_base.sprint_issue_days.owner_login is 'Owner login of the board';
