@@ -81,8 +81,8 @@ def test_sprint_facts_stored_by_day_become_one_day_spans(empty_database_url, tmp
             cursor.execute("""
                 insert into metrics_base.sprint_issue_day_facts (project_id, field_id, sprint_id, title, day, day_end,
                     issue_id, is_dropped, is_done, points)
-                values ('P', 'F', 'S', 'Sprint', date '2026-03-02', timestamptz '2026-03-03 00:00Z', 'I', false, false, 3),
-                       ('P', 'F', 'S', 'Sprint', date '2026-03-03', timestamptz '2026-03-04 00:00Z', 'I', false, true, 3)""")
+                values ('P', 'F', 'S', 'Sprint', '2026-03-02', '2026-03-03 00:00Z', 'I', false, false, 3),
+                       ('P', 'F', 'S', 'Sprint', '2026-03-03', '2026-03-04 00:00Z', 'I', false, true, 3)""")
         connection.commit()
         assert migrate(connection)[0] == "0014_store_sprint_facts_as_spans.sql"
     assert query(empty_database_url, """

@@ -4,7 +4,8 @@ sprint boards, whether written by daily runs (each extending yesterday's spans) 
 
 Santiago (America/Santiago) moves its clocks from 00:00 to 01:00 on 2026-09-06: that local midnight does not exist.
 Sprint S (board 7) runs 2026-09-02 … 09-11; board 9's sprint X holds k3 too. Daily runs at 12:00 UTC, and two more
-on 09-06 and one on 09-08, each with the views' clock at its own moment; a change is seen by the run ten minutes after it:
+on 09-06 and one on 09-08, each with the views' clock at its own moment; a change is seen by the run ten minutes
+after it:
 
     k1  3 points, never changes
     k2  closed, seen at 09-06 03:30 UTC (09-05 23:30 local): done on 09-05
@@ -60,7 +61,8 @@ def scenario(tmp_path_factory, postgres_admin_url, migrated_template):
         k3_seen: lambda: world.set_value(team, issues["k3"], "Points", 4),
         noon(date(2026, 9, 9)): lambda: world.close(issues["k4"], "NOT_PLANNED"),
     }
-    runs = sorted([noon(FIRST + timedelta(days=n)) for n in range((LAST - FIRST).days + 1)] + [k2_seen, k5_seen, k3_seen])
+    days = [FIRST + timedelta(days=n) for n in range((LAST - FIRST).days + 1)]
+    runs = sorted([noon(day) for day in days] + [k2_seen, k5_seen, k3_seen])
     for moment in runs:
         if moment in changes:
             world.now = moment - timedelta(minutes=10)
