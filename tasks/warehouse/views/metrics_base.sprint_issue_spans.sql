@@ -33,7 +33,7 @@ sprint_window as materialized (  -- the sprints with days after `after`: few, af
     from sprint
     where sprint.first_day <= sprint.last_day
 ),
-span as (
+span as materialized (  -- both branches below read on_two_boards: each span's is looked up once
     select
         sprint.project_id, sprint.owner_login, sprint.project_number, sprint.field_id, sprint.sprint_id, sprint.title,
         sprint.start_date, sprint.end_date, sprint.zone,
