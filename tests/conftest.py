@@ -77,6 +77,38 @@ def prefect_harness():
         yield
 
 
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory, postgres_admin_url):
+    """A real `prefect server start` for the session on a database of the test Postgres, its services looping every
+    second or two (the temporary API of `prefect_harness` starts no scheduler, automations or late-run marking)."""
+    from deployments.local_server import PrefectServer
+
+    settings = {
+        "PREFECT_UI_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_LOOP_SECONDS": "1",
+        "PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS": "1",
+        "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_LOOP_SECONDS": "1",
+    }
+    name = f"prefect_server_{os.getpid()}"
+    drop_database(postgres_admin_url, name)
+    ensure_database(postgres_admin_url, name)
+    with PrefectServer(tmp_path_factory.mktemp("prefect-server"), with_database(postgres_admin_url, name),
+                       settings=settings) as server:
+        yield server
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture
+def prefect_client(prefect_server):
+    """A synchronous client of the session's real Prefect server."""
+    from prefect.client.orchestration import SyncPrefectClient
+
+    with SyncPrefectClient(prefect_server.api_url) as client:
+        yield client
+
+
 def pin_clock(url: str, moment: str | None = None) -> None:
     """Give the views of this database a fixed clock: `moment`, else DELIVERY_METRICS_TEST_CLOCK when set."""
     moment = moment or os.environ.get("DELIVERY_METRICS_TEST_CLOCK")

@@ -11,6 +11,7 @@ frees it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 from collections.abc import Iterator
@@ -85,7 +86,9 @@ def _server_slot(flow_run_id: str | None, deadline: float) -> Iterator[None]:
             yield
             return
         stop = Event()
-        renewal = Thread(target=_renew, args=(lease_id, stop), name="github-slot-lease", daemon=True)
+        # The renewal talks to the API this thread's Prefect settings name (a context variable, not the environment).
+        renewal = Thread(target=contextvars.copy_context().run, args=(_renew, lease_id, stop),
+                         name="github-slot-lease", daemon=True)
         renewal.start()
         try:
             yield
