@@ -37,6 +37,9 @@ versions_written = meter.create_counter("delivery.versions_written", unit="{vers
                                         description="History versions opened and closed")
 run_duration = meter.create_histogram("delivery.run.duration", unit="s", description="Delivery run wall time")
 runs_failed = meter.create_counter("delivery.runs_failed", unit="{run}", description="Failed runs, by cause")
+secret_reread_failures = meter.create_counter(
+    "webhook.secret_reread_failures", unit="{read}",
+    description="Re-reads of the webhook secret that failed (the receiver kept the secret read before)")
 landing_bytes = meter.create_counter("delivery.landing.bytes", unit="By", description="Bytes written to the landing zone")
 
 

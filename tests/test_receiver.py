@@ -2,6 +2,7 @@
 with the current and the previous secret, refusals, persist-first, redeliveries, the event index and the debounced
 run requests, recovery after a kill, and the secret's rotation."""
 
+import contextvars
 import json
 import socket
 import threading
@@ -36,17 +37,19 @@ def example(name: str) -> dict:
 class Receiver:
     """The app served by uvicorn in a thread, on a free port; `clock` and `window` under the test's control."""
 
-    def __init__(self, secrets: WebhookSecrets, landing: Path, database_url: str, clock=lambda: NOW):
+    def __init__(self, secrets: WebhookSecrets | SecretsCache, landing: Path, database_url: str, clock=lambda: NOW):
         self.requested: list[list[str]] = []
         self.store = FolderStore(landing)
         self.index = EventIndex(database_url, self.store, self.requested.append, timedelta(minutes=5), clock)
-        app = create_app(SecretsCache(lambda: secrets), self.store, self.index, clock)
+        cache = secrets if isinstance(secrets, SecretsCache) else SecretsCache(lambda: secrets)
+        app = create_app(cache, self.store, self.index, clock)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         # log_config=None: uvicorn's own logging config would close every handler of the process (Prefect's too)
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        # With this thread's Prefect settings (a context variable), as a receiver process has them in its environment.
+        self.thread = threading.Thread(target=contextvars.copy_context().run, args=(self.server.run,), daemon=True)
 
     def __enter__(self):
         self.thread.start()
@@ -71,6 +74,10 @@ class Receiver:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def health(self) -> dict:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=10) as answer:
+            return json.loads(answer.read())
 
     def declare_too_large(self) -> int:
         """A body declared over 25 MB: refused from its headers, before it is read (the status of the answer)."""

@@ -38,23 +38,48 @@ class BodyTooLarge(Exception):
 
 @dataclass
 class SecretsCache:
-    """The secrets, re-read every `seconds` (a rotation takes effect without a restart)."""
+    """The secrets, re-read every `seconds` (a rotation takes effect without a restart).
+
+    The re-read runs in a worker thread, never on the event loop: `load` is synchronous Prefect code, and Prefect's
+    block API called on a running loop hands back a coroutine instead of the block. One request re-reads; the others
+    check with the secrets in hand meanwhile. A failed re-read keeps the secrets in hand and is counted in
+    `health()` (served by /healthz) and in the counter webhook.secret_reread_failures."""
 
     load: Callable[[], WebhookSecrets]
     seconds: float = 60.0
 
     def __post_init__(self) -> None:
-        self._value, self._read_at, self._lock = self.load(), time.monotonic(), threading.Lock()
+        self._value = self.load()
+        self._checked_at, self._rereading = time.monotonic(), threading.Lock()
+        self.read_at: datetime = datetime.now(timezone.utc)
+        self.failures_in_a_row = 0
+        self.last_error: str | None = None
 
-    def get(self) -> WebhookSecrets:
-        if time.monotonic() - self._read_at > self.seconds:
-            with self._lock:
-                try:
-                    self._value = self.load()
-                except Exception:  # keep checking with the secrets we have; say so
-                    log.warning("could not re-read the webhook secret; keeping the one read before")
-                self._read_at = time.monotonic()
+    async def current(self) -> WebhookSecrets:
+        if time.monotonic() - self._checked_at > self.seconds and self._rereading.acquire(blocking=False):
+            try:
+                await run_in_threadpool(self._reread)
+            finally:
+                self._rereading.release()
         return self._value
+
+    def _reread(self) -> None:
+        try:
+            self._value = self.load()
+        except Exception as error:  # keep checking with the secrets we have; say so where an operator looks
+            self.failures_in_a_row += 1
+            self.last_error = f"{type(error).__name__}: {error}"[:300]
+            telemetry.secret_reread_failures.add(1)
+            log.warning("could not re-read the webhook secret (%s); keeping the one read at %s", self.last_error,
+                        self.read_at.isoformat(timespec="seconds"))
+        else:
+            self.read_at, self.failures_in_a_row, self.last_error = datetime.now(timezone.utc), 0, None
+        finally:
+            self._checked_at = time.monotonic()
+
+    def health(self) -> dict:
+        return {"read_at": self.read_at.isoformat(timespec="seconds"), "reread_failures": self.failures_in_a_row,
+                "last_error": self.last_error}
 
 
 def answer(status: int, message: str, **extra) -> JSONResponse:
@@ -70,7 +95,8 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
             except BodyTooLarge:
                 return answer(413, "payload larger than 25 MB")
             now = clock()
-            if not signature_matches(body, request.headers.get("x-hub-signature-256"), secrets.get(), now):
+            if not signature_matches(body, request.headers.get("x-hub-signature-256"),
+                                      await secrets.current(), now):
                 return answer(401, "signature missing or wrong (X-Hub-Signature-256)")
             try:
                 payload = json.loads(body)
@@ -88,7 +114,9 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
             return answer(200, "stored" if written else "already stored", delivery=delivery_id)
 
     async def healthz(request: Request) -> JSONResponse:
-        return answer(200, "ok", indexed=index.indexed if index else 0)
+        health = secrets.health()
+        return answer(200, "ok" if not health["reread_failures"] else "secret re-read failing",
+                      indexed=index.indexed if index else 0, secret=health)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):

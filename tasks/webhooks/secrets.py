@@ -19,10 +19,17 @@ from tasks.errors import PipelineError
 
 DEFAULT_GRACE = timedelta(days=5)
 SIGNATURE_PREFIX = "sha256="
+MIN_LENGTH = 16  # shorter (or empty) keys make signatures anyone can forge or guess
 
 
 class WebhookSecretMissing(PipelineError):
     """No secret to check signatures with: the receiver refuses to start rather than accept unsigned bodies."""
+
+    user_facing = True
+
+
+class WebhookSecretTooShort(WebhookSecretMissing):
+    """A secret that is empty or shorter than MIN_LENGTH: an HMAC key anyone could sign with."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +61,31 @@ class WebhookSecrets:
                 raw = json.loads(value)
             except json.JSONDecodeError:
                 return cls(current=value)  # a block holding the bare secret, as GitHub's settings show it
-        if not isinstance(raw, dict) or not raw.get("current"):
+        if not isinstance(raw, dict) or not isinstance(raw.get("current"), str):
             raise WebhookSecretMissing("the webhook Secret block holds neither a secret nor {\"current\": ...}")
-        expires = raw.get("previous_expires_at")
-        return cls(current=raw["current"], previous=raw.get("previous"),
-                   previous_expires_at=datetime.fromisoformat(expires) if expires else None)
+        return cls(current=raw["current"], previous=raw.get("previous") or None,
+                   previous_expires_at=_utc_time(raw.get("previous_expires_at")))
+
+    def checked(self, source: str) -> "WebhookSecrets":
+        """These secrets, when each is at least MIN_LENGTH characters; else an error naming `source` (never the
+        value)."""
+        for name, value in (("current", self.current), ("previous", self.previous)):
+            if value is None and name == "previous":
+                continue
+            if len(value.strip()) < MIN_LENGTH:
+                state = "empty" if not value.strip() else f"{len(value)} characters long"
+                raise WebhookSecretTooShort(
+                    f"the {name} webhook secret from {source} is {state}; a secret must have at least {MIN_LENGTH} "
+                    "characters (`python -m flows.receiver rotate-secret` writes a random one)")
+        return self
+
+
+def _utc_time(text: str | None) -> datetime | None:
+    """An ISO time; one without an offset is read as UTC."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def signature_matches(body: bytes, header: str | None, secrets: WebhookSecrets, now: datetime) -> bool:
@@ -84,17 +111,21 @@ def new_secret() -> str:
 
 
 def load_secrets(block: str | None) -> WebhookSecrets:
+    """The secrets of the Secret block `block`, else of the environment; refused when one is empty or short.
+
+    Synchronous: call it where no event loop runs (Prefect 3's `Secret.load` returns a coroutine on a running loop;
+    the receiver re-reads it in a worker thread)."""
     if block:
         from prefect.blocks.system import Secret
 
-        return WebhookSecrets.from_value(Secret.load(block).get())
-    current = os.environ.get("GITHUB_WEBHOOK_SECRET", "")
-    if not current:
+        return WebhookSecrets.from_value(Secret.load(block).get()).checked(f"the Secret block '{block}'")
+    current = os.environ.get("GITHUB_WEBHOOK_SECRET")
+    if current is None:
         raise WebhookSecretMissing("no webhook secret: name a Secret block (--secret-block) or set "
                                    "GITHUB_WEBHOOK_SECRET; the receiver never accepts unsigned deliveries")
-    expires = os.environ.get("GITHUB_WEBHOOK_SECRET_PREVIOUS_EXPIRES_AT")
-    return WebhookSecrets(current=current, previous=os.environ.get("GITHUB_WEBHOOK_SECRET_PREVIOUS") or None,
-                          previous_expires_at=datetime.fromisoformat(expires) if expires else None)
+    secrets = WebhookSecrets(current=current, previous=os.environ.get("GITHUB_WEBHOOK_SECRET_PREVIOUS") or None,
+                             previous_expires_at=_utc_time(os.environ.get("GITHUB_WEBHOOK_SECRET_PREVIOUS_EXPIRES_AT")))
+    return secrets.checked("the environment (GITHUB_WEBHOOK_SECRET, GITHUB_WEBHOOK_SECRET_PREVIOUS)")
 
 
 def rotate_secret(block: str, grace: timedelta = DEFAULT_GRACE) -> str:
@@ -104,9 +135,12 @@ def rotate_secret(block: str, grace: timedelta = DEFAULT_GRACE) -> str:
     now = datetime.now(timezone.utc)
     try:
         stored = WebhookSecrets.from_value(Secret.load(block).get())
-    except ValueError:  # no such block yet: the first secret
+    except (ValueError, WebhookSecretMissing):  # no such block yet, or nothing usable in it: the first secret
         stored = None
     new = new_secret()
-    rotated = stored.rotated(new, now, grace) if stored else WebhookSecrets(current=new)
-    Secret(value=rotated.to_value()).save(block, overwrite=True)
+    if stored and len(stored.current.strip()) >= MIN_LENGTH:
+        rotated = stored.rotated(new, now, grace)
+    else:  # a short or empty secret is never kept, not even for a grace period
+        rotated = WebhookSecrets(current=new)
+    Secret(value=rotated.checked("rotate-secret").to_value()).save(block, overwrite=True)
     return new
