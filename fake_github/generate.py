@@ -11,9 +11,11 @@ GITHUB_ITEM_LIMIT = 50_000
 
 
 def generate_board(world: FakeWorld, owner: str = "bench", number: int = 1, items: int = 5_000,
-                   seed: int = 7, sprint_start: date | None = None) -> tuple[Project, list[Issue]]:
+                   seed: int = 7, sprint_start: date | None = None,
+                   done_share: float = 0.25) -> tuple[Project, list[Issue]]:
     """A sprint board with `items` items: issues (with points, statuses and sprints, grouped under epics and
-    deliverables that are on no board), plus a few pull requests and drafts."""
+    deliverables that are on no board), plus a few pull requests and drafts. About `done_share` of the issues are
+    done; the others are spread evenly over Todo, In Progress and In Review."""
     if not 0 < items <= GITHUB_ITEM_LIMIT:
         raise ValueError(f"a board holds 1 to {GITHUB_ITEM_LIMIT} items (GitHub's limit), not {items}")
     rng = random.Random(seed)
@@ -35,7 +37,7 @@ def generate_board(world: FakeWorld, owner: str = "bench", number: int = 1, item
             continue
         issue = world.add_issue(f"{owner}/app", f"Work item {n}", parent=rng.choice(epics) if rng.random() < 0.8
                                 else None, labels=rng.sample(["bug", "ux", "api", "tech-debt"], k=rng.randint(0, 2)))
-        status = rng.choice(["Todo", "In Progress", "In Review", "Done"])
+        status = "Done" if rng.random() < done_share else rng.choice(["Todo", "In Progress", "In Review"])
         world.add_item(board, issue, {"Status": status, "Sprint": rng.choice(sprints),
                                       "Points": rng.choice([None, 1, 2, 3, 5, 8])})
         if status == "Done":

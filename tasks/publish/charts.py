@@ -11,13 +11,19 @@ import altair as alt
 import polars as pl
 import vl_convert
 
+from tasks.publish import chart_data
+
 WIDTH, HEIGHT = 560, 240
 BAND = "#e3e3e3"
 
 
 def svg(chart: alt.TopLevelMixin, t: dict) -> str:
-    """The chart as SVG, its numbers and dates in the locale of the site (t["chart_locale"], e.g. de-DE)."""
-    return vl_convert.vegalite_to_svg(chart.to_json(), format_locale=t["chart_locale"],
+    """The chart as SVG, its numbers and dates in the locale of the site (t["chart_locale"], e.g. de-DE). What a chart
+    draws is reduced before it gets here (chart_data), so Altair's row limit, made for charts rendered in a
+    browser, is not the guard."""
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_json()
+    return vl_convert.vegalite_to_svg(spec, format_locale=t["chart_locale"],
                                       time_format_locale=t["chart_locale"], allowed_base_urls=[])
 
 
@@ -96,7 +102,12 @@ def velocity_svg(velocity: pl.DataFrame, t: dict, reconstructed_through: date | 
 
 def deliverable_burnups_svg(burnup: pl.DataFrame, titles: dict[str, str], t: dict,
                             reconstructed_through: date | None = None) -> str:
-    """Small multiples: scope and done work items of each deliverable over time, reconstructed days shaded."""
+    """Small multiples: scope and done work items of each deliverable over time, reconstructed days shaded. At most
+    chart_data.MAX_PANELS deliverables (open and largest first; the title says how many are left out), a point a
+    week when the history is long."""
+    shown = chart_data.largest_open_first(burnup)
+    left_out = burnup["deliverable_url"].n_unique() - len(shown)
+    burnup = chart_data.weekly_points(burnup.filter(pl.col("deliverable_url").is_in(shown)), keys=("deliverable_url",))
     named = burnup.with_columns(pl.col("deliverable_url").replace_strict(titles, default="?").alias("deliverable"))
     long = named.with_columns(pl.col("day").cast(pl.String)).select(
         "deliverable", "day", "scope_issues", "done_issues").unpivot(
@@ -117,6 +128,8 @@ def deliverable_burnups_svg(burnup: pl.DataFrame, titles: dict[str, str], t: dic
                       .transform_filter("datum.kind == 'band'"))
     chart = alt.layer(*layers, data=long).properties(width=240, height=140).facet(
         facet=alt.Facet("deliverable:N", title=None), columns=3)
+    if left_out > 0:
+        chart = chart.properties(title=t["burnups_left_out"].format(shown=len(shown), left_out=left_out))
     return svg(chart, t)
 
 
@@ -131,6 +144,7 @@ def percentile(values: list[float], share: float) -> float | None:
 def cumulative_flow_svg(flow: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
     """Issues per status stacked day by day, in the board's status order (Done at the bottom)."""
     order = list(dict.fromkeys(flow["status"].to_list()))
+    flow = chart_data.weekly_points(flow, keys=("status",))
     # Done at the bottom, then the board's columns from the last to the first, work without a status on top
     columns = [status for status in order if status not in ("Done", "(no status)")]
     stacking = [s for s in ("Done",) if s in order] + columns[::-1] + [s for s in ("(no status)",) if s in order]
@@ -179,25 +193,35 @@ def format_number(value: float, t: dict, decimals: int = 1) -> str:
 
 
 def cycle_time_svg(times: pl.DataFrame, t: dict) -> str:
-    """One dot per done issue: its done date and cycle time, with the 50th/85th/95th percentile lines."""
-    frame = times.select(pl.col("done_at").dt.date().cast(pl.String).alias("done"), "cycle_time_days")
-    dots = alt.Chart(frame).mark_circle(size=40, opacity=0.7).encode(
-        x=alt.X("done:T", title=t["done_date"], axis=alt.Axis(format="%b %d")),
-        y=alt.Y("cycle_time_days:Q", title=t["cycle_time_days"]),
-    )
+    """Done issues of the last chart_data.RECENT_DAYS days as dots (their done date and cycle time; overlapping dots
+    merged and sized by count on a big board), the weeks before as their weekly median, and the 50th/85th/95th
+    percentile lines of every done issue."""
+    frame = times.select(pl.col("done_at").dt.date().alias("done"), "cycle_time_days")
+    recent, weekly = chart_data.recent_and_weekly(frame, "done", "cycle_time_days")
+    dots = chart_data.merged_dots(recent, "done", "cycle_time_days").with_columns(pl.col("done").cast(pl.String))
+    x = alt.X("done:T", title=t["done_date"], axis=alt.Axis(format="%b %d"))
+    layers = [alt.Chart(dots).mark_circle(opacity=0.7).encode(
+        x=x, y=alt.Y("cycle_time_days:Q", title=t["cycle_time_days"]),
+        size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400]))
+        if (dots["count"].max() or 0) > 1 else alt.value(40))]
+    if weekly.height:
+        medians = weekly.with_columns(pl.col("week").cast(pl.String))
+        layers.insert(0, alt.Chart(medians).mark_line(color="#999", point=alt.OverlayMarkDef(color="#999")).encode(
+            x=alt.X("week:T"), y=alt.Y("median:Q")))
     rules = _percentile_rules(frame["cycle_time_days"].to_list(), t, "horizontal")
-    chart = alt.layer(dots, rules) if rules is not None else dots
+    chart = alt.layer(*layers, rules) if rules is not None else alt.layer(*layers)
     return svg(chart.properties(title=t["cycle_time"], width=WIDTH, height=HEIGHT), t)
 
 
 def lead_time_svg(times: pl.DataFrame, t: dict) -> str:
-    """How many done issues took how long from creation to done, in bins of days."""
-    frame = times.select("lead_time_days")
-    bars = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("lead_time_days:Q", bin=alt.Bin(maxbins=20), title=t["lead_time_days"]),
-        y=alt.Y("count():Q", title=t["issues_count"]),
+    """How many done issues took how long from creation to done, in round bins of days (counted here, so the
+    chart's data is a bar a bin whatever the number of issues)."""
+    bins = chart_data.histogram(times["lead_time_days"])
+    bars = alt.Chart(bins).mark_bar(binSpacing=1).encode(
+        x=alt.X("start:Q", title=t["lead_time_days"], bin="binned"), x2="end:Q",
+        y=alt.Y("count:Q", title=t["issues_count"]),
     )
-    rules = _percentile_rules(frame["lead_time_days"].to_list(), t, "vertical")
+    rules = _percentile_rules(times["lead_time_days"].to_list(), t, "vertical")
     chart = alt.layer(bars, rules) if rules is not None else bars
     return svg(chart.properties(title=t["lead_time"], width=WIDTH, height=HEIGHT), t)
 
@@ -216,13 +240,17 @@ def throughput_svg(weeks: pl.DataFrame, t: dict) -> str:
 
 def work_item_age_svg(ages: pl.DataFrame, statuses: list[str], reference_days: float | None, t: dict) -> str:
     """Open started issues by status column (the board's order) and age, against the 85th percentile cycle time."""
-    frame = ages.select(pl.col("status").fill_null(t["no_status"]), "age_days").sort("age_days").with_columns(
+    frame = chart_data.merged_dots(ages.select(pl.col("status").fill_null(t["no_status"]), "age_days"),
+                                   "status", "age_days")  # a dot an issue, or on a big board a dot a count
+    frame = frame.sort("age_days").with_columns(
         ((pl.int_range(pl.len()).over("status") % 7) - 3).alias("jitter"))  # side by side, the same every time
     columns = [s for s in statuses if s in set(frame["status"])] + sorted(set(frame["status"]) - set(statuses))
-    dots = alt.Chart(frame).mark_circle(size=60, opacity=0.75).encode(
+    dots = alt.Chart(frame).mark_circle(opacity=0.75).encode(
         x=alt.X("status:N", title=None, sort=columns, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("jitter:Q"),
         y=alt.Y("age_days:Q", title=t["age_days"]),
+        size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[60, 500]))
+        if (frame["count"].max() or 0) > 1 else alt.value(60),
     )
     layers = [dots]
     if reference_days is not None:
