@@ -2,8 +2,9 @@
 
 import argparse
 import time
+from datetime import datetime, timedelta, timezone
 
-from fake_github.generate import change_some, generate_board
+from fake_github.generate import change_some, generate_board, generate_roadmap
 from fake_github.model import FakeWorld
 from fake_github.server import FakeGitHub, RunningFake
 
@@ -16,10 +17,18 @@ def main() -> None:
     parser.add_argument("--owner", default="bench", help="organization login (default bench)")
     parser.add_argument("--number", type=int, default=1, help="board number (default 1)")
     parser.add_argument("--token", default="fake-token", help="the bearer token it accepts (default fake-token)")
+    parser.add_argument("--roadmap", action="store_true",
+                        help="serve a sprint board (--number) and a roadmap (--number + 1) of 200 deliverables three "
+                        "levels deep through sub-issues, created over the past year; --items counts both boards")
     parser.add_argument("--rate-limit", type=int, default=5000, help="points per hour (default 5000, GitHub's)")
     args = parser.parse_args()
     world = FakeWorld()
-    board, issues = generate_board(world, args.owner, args.number, args.items)
+    if args.roadmap:  # its year ends a day before now, where a first load reads it
+        world.now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1, hours=2)
+        board, _ = generate_roadmap(world, args.owner, args.number, args.number + 1, args.items)
+        issues = [item.content for item in board.items if type(item.content).__name__ == "Issue"]
+    else:
+        board, issues = generate_board(world, args.owner, args.number, args.items)
     fake = FakeGitHub(world, token=args.token, rate_limit=args.rate_limit)
     fake.controls["change"] = lambda body: {"changed": change_some(world, board, issues, body.get("share", 0.02),
                                                                    body.get("seed", 11))}

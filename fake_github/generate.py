@@ -59,3 +59,65 @@ def change_some(world: FakeWorld, board: Project, issues: list[Issue], share: fl
         else:
             world.set_value(board, issue, "Status", rng.choice(["Todo", "In Progress", "In Review"]))
     return len(changed)
+
+
+def generate_roadmap(world: FakeWorld, owner: str = "bench", sprint_number: int = 1, roadmap_number: int = 2,
+                     items: int = 5_000, deliverables: int = 200, days: int = 365,
+                     seed: int = 13) -> tuple[Project, Project]:
+    """A team's first run: a roadmap board of `deliverables` deliverables three levels deep through sub-issues
+    (deliverable → 2 epics → 3 stories each → tasks), the epics, stories and tasks on the sprint board, `items`
+    items on the two boards together. Everything was created and added over the last `days` days (a child after
+    its parent); about half the tasks and the stories and epics whose tasks are all done are closed (Done) at a
+    later day before now."""
+    epics_per, stories_per = 2, 3
+    tasks = items - deliverables * (1 + epics_per + epics_per * stories_per)
+    if tasks < deliverables * epics_per * stories_per:
+        raise ValueError(f"{items} items are too few for {deliverables} deliverables three levels deep")
+    rng = random.Random(seed)
+    org = world.owners.get(owner.lower()) or world.add_owner(owner)
+    now = world.now
+    first = now - timedelta(days=days)
+    sprint_board = world.add_project(org, sprint_number, "Team board", sprint_start=now.date() - timedelta(days=6))
+    roadmap = world.add_project(org, roadmap_number, "Roadmap")
+    sprints = [i.title for i in sprint_board.field_named("Sprint").iterations]
+
+    def at(moment) -> None:
+        world.now = min(moment, now)
+
+    def later(moment):
+        return moment + (now - moment) * rng.random() * 0.6
+
+    stories = []
+    for d in range(deliverables):
+        at(first + (now - first) * (d / deliverables) * 0.5)
+        deliverable = world.add_issue(f"{owner}/roadmap", f"Deliverable {d}")
+        world.add_item(roadmap, deliverable)
+        for e in range(epics_per):
+            at(later(deliverable.created_at))
+            epic = world.add_issue(f"{owner}/app", f"Epic {d}.{e}", parent=deliverable)
+            world.add_item(sprint_board, epic, {"Status": "In Progress"})
+            for s in range(stories_per):
+                at(later(epic.created_at))
+                story = world.add_issue(f"{owner}/app", f"Story {d}.{e}.{s}", parent=epic)
+                world.add_item(sprint_board, story, {"Status": "In Progress"})
+                stories.append(story)
+    leaves: dict[str, list[Issue]] = {}
+    for n in range(tasks):
+        story = stories[n % len(stories)]
+        at(later(story.created_at))
+        task = world.add_issue(f"{owner}/app", f"Task {n}", parent=story)
+        world.add_item(sprint_board, task, {"Status": rng.choice(["Todo", "In Progress", "In Review"]),
+                                            "Sprint": rng.choice(sprints), "Points": rng.choice([1, 2, 3, 5, 8])})
+        leaves.setdefault(story.id, []).append(task)
+        if rng.random() < 0.5:
+            at(later(task.created_at))
+            world.set_value(sprint_board, task, "Status", "Done")
+            world.close(task)
+    for story in stories:  # a story, then an epic, is done when all below it is
+        below = leaves.get(story.id, [])
+        if below and all(task.state == "CLOSED" for task in below):
+            at(max(task.closed_at for task in below))
+            world.set_value(sprint_board, story, "Status", "Done")
+            world.close(story)
+    world.now = now
+    return sprint_board, roadmap

@@ -135,7 +135,8 @@ class Project:
         raise KeyError(f"board {self.title} has no field {name!r}")
 
     def item_for(self, content_id: str) -> Item:
-        return next(item for item in self.items if item.content.id == content_id)
+        # from the newest: what a generator edits is mostly the item it just added
+        return next(item for item in reversed(self.items) if item.content.id == content_id)
 
 
 @dataclass
