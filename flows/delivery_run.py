@@ -25,7 +25,7 @@ from tasks.extract.client import RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead
 from tasks.landing.zone import WEBHOOK_EVENTS_FILE, RunLanding, RunManifest, start_run_landing
 from tasks.records import KnownIssue
-from tasks.resources import github_token, landing_store
+from tasks.resources import github_token, github_token_source, landing_store
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 from tasks.warehouse import stages as warehouse
 from tasks.warehouse.events import events_since_previous_run
@@ -203,12 +203,12 @@ class DirectStages:
     def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]:
         token = self._token(request)
         return [extract.extract_board(extract.github_url(request.github_graphql_url), token, landing, spec,
-                                      self.policy, known) for spec in request.projects]
+                                      self.policy, known, self._token_source(request)) for spec in request.projects]
 
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead:
         return extract.extract_issue_graph(extract.github_url(request.github_graphql_url), self._token(request),
-                                           landing, boards, known, self.policy)
+                                           landing, boards, known, self.policy, self._token_source(request))
 
     def transform(self, landing: RunLanding) -> RunFrames:
         return frames_from_landing(landing)
@@ -227,6 +227,9 @@ class DirectStages:
 
     def _token(self, request: DeliveryRequest) -> str:
         return self.token if self.token is not None else github_token(request.github_token_block)
+
+    def _token_source(self, request: DeliveryRequest) -> str | None:
+        return None if self.token is not None else github_token_source(request.github_token_block)
 
 
 @contextmanager

@@ -21,6 +21,11 @@ def github_token(block: str | None = None) -> str:
     return os.environ.get("GITHUB_TOKEN", "")
 
 
+def github_token_source(block: str | None = None) -> str:
+    """Where github_token(block) reads the token, as an error message names it."""
+    return f"the Secret block '{block}'" if block else "the environment variable GITHUB_TOKEN"
+
+
 def warehouse_url_from_block(block: str) -> str:
     """A libpq URL from a prefect-sqlalchemy SqlAlchemyConnector block (any postgres driver name)."""
     from prefect_sqlalchemy import SqlAlchemyConnector

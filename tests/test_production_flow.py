@@ -75,6 +75,25 @@ def test_a_rejected_token_is_not_retried(prefect_harness, github, warehouse_url,
     assert query(warehouse_url, "select status from etl.runs") == [("failed",)]
 
 
+def test_a_rejected_token_is_sent_once_whatever_the_number_of_boards(prefect_harness, warehouse_url, tmp_path,
+                                                                    monkeypatch):
+    world, _, _ = small_board(issues=2)
+    for number in (8, 9):
+        world.add_project(world.owners["acme"], number, f"Board {number}")
+    monkeypatch.setenv("DATABASE_URL", warehouse_url)
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_rejected_for_three_boards")
+    fake = FakeGitHub(world, token=TOKEN)
+    with RunningFake(fake) as running, pytest.raises(Exception) as failure:
+        delivery(projects=[ProjectSpec(owner="acme", number=n) for n in (7, 8, 9)], landing=str(tmp_path),
+                 github_graphql_url=running.url)
+    assert [status for _, status in fake.received] == [401]  # one board asked; the others never sent it
+    message = str(failure.value)
+    assert "GitHub rejected the token (401" in message and "the environment variable GITHUB_TOKEN" in message
+    assert "read:project" in message and "ghp_rejected_for_three_boards" not in message
+    assert query(warehouse_url, "select count(distinct run_id), status from etl.runs group by status") == [
+        (1, "failed")]
+
+
 TOKEN_IN_HAND = "ghp_KNOWN_SECRET_TOKEN_123"
 PASSWORD_IN_HAND = "pw-KNOWN-SECRET-456"
 

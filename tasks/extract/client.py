@@ -8,6 +8,7 @@ under a shared concurrency limit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import re
@@ -149,6 +150,15 @@ def checked_github_url(url: str) -> str:
     return url
 
 
+# Fingerprints (SHA-256) of the tokens GitHub answered 401 in this process: every board and task of a run (and of any
+# later run in the same process) fails at once instead of sending a token GitHub has refused.
+_rejected_tokens: set[str] = set()
+
+
+def _fingerprint(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass
 class GitHubClient:
     """Sends named queries (files in queries/) and keeps count of requests and rate-limit points."""
@@ -156,6 +166,7 @@ class GitHubClient:
     url: str
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    token_source: str = "GITHUB_TOKEN (or the Secret block)"  # where the token came from, for error messages
     sleep: Callable[[float], None] = time.sleep
     random: random.Random = field(default_factory=random.Random, repr=False)
     requests: int = 0
@@ -171,6 +182,9 @@ class GitHubClient:
                 "no GitHub token: set the environment variable GITHUB_TOKEN (or name a Secret block) "
                 "with a token that can read the boards"
             )
+        if _fingerprint(self.token) in _rejected_tokens:  # never sent again once GitHub has refused it
+            raise self._rejected("GitHub rejected the token (401 Bad credentials) earlier in this process; it is not "
+                                 "sent again")
         self._transport = _Transport(
             url=self.url,
             headers={
@@ -274,6 +288,12 @@ class GitHubClient:
             )
         return max(wait, 0.0)
 
+    def _rejected(self, what: str) -> GitHubAuthError:
+        return GitHubAuthError(
+            f"{what}: check that {self.token_source} holds a valid, unexpired token with read access to the boards "
+            "(classic token: the read:project and repo scopes; fine-grained: Projects and Issues read on the "
+            "organisation and its repositories)")
+
     def _backoff(self, attempt: int) -> float:
         """Exponential with full jitter: uniform in [delay/2, delay]."""
         delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
@@ -283,10 +303,8 @@ class GitHubClient:
         status, headers = failure.status, {k.lower(): v for k, v in failure.headers.items()}
         body = failure.body[:200]
         if status == 401:
-            raise GitHubAuthError(
-                "GitHub rejected the token (401 Bad credentials): check that GITHUB_TOKEN (or the Secret block) "
-                "holds a valid, unexpired token with read access to the boards (classic: read:project and repo)"
-            )
+            _rejected_tokens.add(_fingerprint(self.token))
+            raise self._rejected(f"GitHub rejected the token (401 Bad credentials) when asked {name}")
         if status in (403, 429) and _is_secondary_limit(status, headers, body):
             if "retry-after" in headers:
                 return _seconds(headers["retry-after"]), f"rate limited (HTTP {status}, Retry-After)"

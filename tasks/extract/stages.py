@@ -49,10 +49,12 @@ def github_url(configured: str | None = None) -> str:
 
 
 def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
-                  policy: RetryPolicy | None = None, known: set[str] | None = None) -> BoardRead:
+                  policy: RetryPolicy | None = None, known: set[str] | None = None,
+                  token_source: str | None = None) -> BoardRead:
     """Read one board's fields and every item into the landing zone (`known`: the issue ids the warehouse holds)."""
     with telemetry.span("extract board", **{"delivery.board": spec.label, "delivery.board.role": spec.role}) as span:
-        read = _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known))
+        read = _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known),
+                            token_source)
         span.set_attributes({"delivery.items": read.items, "delivery.unreadable_items": read.unreadable_items,
                              "delivery.graphql_requests": read.requests, "github.points": read.points})
     telemetry.items_read.add(read.items, {"delivery.board": spec.label})
@@ -60,14 +62,15 @@ def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
 
 
 def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[BoardRead],
-                        known: dict[str, KnownIssue], policy: RetryPolicy | None = None) -> IssueGraphRead:
+                        known: dict[str, KnownIssue], policy: RetryPolicy | None = None,
+                        token_source: str | None = None) -> IssueGraphRead:
     """Parents, sub-issues and details of what changed, around the issues the boards hold."""
     board_issues: dict[str, dict] = {}
     for board in boards:
         board_issues.update(board.issues or {})
     with telemetry.span("extract issue graph", **{"delivery.board_issues": len(board_issues)}) as span:
         graph = _with_client(url, token, policy,
-                             lambda client: complete_issue_graph(client, landing, board_issues, known))
+                             lambda client: complete_issue_graph(client, landing, board_issues, known), token_source)
         span.set_attributes({"delivery.issues_detailed": graph.detailed, "delivery.graphql_requests": graph.requests,
                              "github.points": graph.points})
     return graph
@@ -79,8 +82,9 @@ def mark_complete(landing: RunLanding, report: ExtractionReport) -> None:
 
 
 def _with_client(url: str, token: str, policy: RetryPolicy | None,
-                 work: Callable[[GitHubClient], Result]) -> Result:
-    client = GitHubClient(url, token, policy=policy or RetryPolicy())
+                 work: Callable[[GitHubClient], Result], token_source: str | None = None) -> Result:
+    client = GitHubClient(url, token, policy=policy or RetryPolicy(),
+                          **({"token_source": token_source} if token_source else {}))
     try:
         return work(client)
     finally:

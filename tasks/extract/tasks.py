@@ -19,7 +19,7 @@ from tasks.extract.issue_graph import IssueGraphRead
 from tasks.extract.slot import GITHUB_LIMIT, github_slot
 from tasks.landing.zone import RunLanding
 from tasks.records import KnownIssue
-from tasks.resources import github_token
+from tasks.resources import github_token, github_token_source
 from tasks.retries import RETRIES
 
 __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
@@ -32,11 +32,13 @@ __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
 def extract_board(url: str | None, token_block: str | None, landing: RunLanding, spec: ProjectSpec,
                   known: set[str] | None = None) -> BoardRead:
     with github_slot(flow_run.get_id()):
-        return stages.extract_board(stages.github_url(url), github_token(token_block), landing, spec, known=known)
+        return stages.extract_board(stages.github_url(url), github_token(token_block), landing, spec, known=known,
+                                    token_source=github_token_source(token_block))
 
 
 @task(name="extract-issue-graph", timeout_seconds=3 * 3600, cache_policy=NO_CACHE, **RETRIES)
 def extract_issue_graph(url: str | None, token_block: str | None, landing: RunLanding, boards: list[BoardRead],
                         known: dict[str, KnownIssue]) -> IssueGraphRead:
     with github_slot(flow_run.get_id()):
-        return stages.extract_issue_graph(stages.github_url(url), github_token(token_block), landing, boards, known)
+        return stages.extract_issue_graph(stages.github_url(url), github_token(token_block), landing, boards, known,
+                                          token_source=github_token_source(token_block))
