@@ -100,6 +100,16 @@ def main() -> None:
         print(f"our own time per request: {e2e['own_ms_per_request_p50']} ms at p50 (client {split['client']} ms, "
               f"landing write {split['landing_write']} ms; the fake took {split['fake_github_answer']} ms to answer)")
 
+        roadmap_url = fresh_database(admin, "bench_roadmap")
+        roadmap = last_json_line([sys.executable, "-m", "benchmarks.roadmap", roadmap_url, str(items)])
+        split = roadmap["roadmap_load_split"]
+        print(f"a first load with a roadmap ({items:,} items on a sprint board and a roadmap of 200 deliverables three "
+              f"levels deep, created over a year): load stage {roadmap['roadmap_load_stage_seconds']} s (ingest "
+              f"{split['ingest']} s, merge {split['merge']} s, fact refresh {split['refresh_facts']} s); one "
+              f"deliverable's burnup {roadmap['roadmap_burnup_of_one_ms']} ms; the next day's fact refresh "
+              f"{roadmap['roadmap_daily_refresh_seconds']} s")
+        e2e.update(roadmap)
+
         telemetry = overhead(e2e["telemetry_spans_first_load"], e2e["e2e_seconds"])
         print(f"telemetry with nothing exported: {telemetry['telemetry_us_per_span_unexported']} µs per span × "
               f"{telemetry['telemetry_spans_first_load']:,} spans = "

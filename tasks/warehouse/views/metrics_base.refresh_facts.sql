@@ -8,6 +8,8 @@ declare
     first_day date := (select min(first_state_day) from metrics_base.board_history);
     deliverables_valid date;
     written integer := 0;
+    cut integer;
+    statistics_target text := current_setting('default_statistics_target');
     nested_loops text := current_setting('enable_nestloop');
     sort_memory text := current_setting('work_mem');
 begin
@@ -31,6 +33,15 @@ begin
     -- are cut there, and the new spans after them extend the ones they continue.
     delete from metrics_base.sprint_issue_day_facts as facts where facts.first_day > valid;
     update metrics_base.sprint_issue_day_facts as facts set last_day = valid where facts.last_day > valid;
+    get diagnostics cut = row_count;
+    -- Every span that reached past the valid days now ends on the last valid day, which the statistics do not
+    -- know yet: planned on them, extending 20,000 spans (a daily run of a 50,000-item board) took 31 s of nested
+    -- loops. A sample of 3,000 rows takes milliseconds.
+    if cut > 1000 then
+        perform set_config('default_statistics_target', '10', true);
+        analyze metrics_base.sprint_issue_day_facts;
+        perform set_config('default_statistics_target', statistics_target, true);
+    end if;
     delete from metrics_base.deliverable_day_facts where deliverable_day_facts.day > deliverables_valid;
     -- Many days at once (a first load with reconstructed history, a new time zone): the planner, which cannot
     -- tell how many versions hold in each sprint, would look up the versions of each sprint one at a time; hash
