@@ -80,3 +80,37 @@ def test_a_missing_database_is_reported_at_once_and_a_refused_connection_retried
         connect("postgresql://bob:pw@127.0.0.1:1/warehouse")
     assert 1.0 < time.monotonic() - started < 6  # tried again until the window closed
     assert not WarehouseUnavailable.retryable  # and Prefect does not add retries of its own
+
+
+def test_the_queries_of_a_killed_run_stop_within_seconds(postgres_admin_url):
+    """A run's process killed mid-query (SIGKILL: no goodbye to the server) leaves no query running on: Postgres
+    notices the closed connection within the check interval instead of when it next writes to the client."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = f"killed_run_marker_{time.monotonic_ns()}"
+    script = ("import sys; from tasks.warehouse.database import connect\n"
+              "with connect(sys.argv[1]) as connection, connection.cursor() as cursor:\n"
+              "    print('connected', flush=True)\n"
+              f"    cursor.execute(\"select count(*) /* {marker} */ from generate_series(1, 10000000000)\")\n")
+    process = subprocess.Popen([sys.executable, "-c", script, postgres_admin_url], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "connected"
+
+    def running() -> int:
+        with connect(postgres_admin_url) as connection, connection.cursor() as cursor:
+            cursor.execute("select count(*) from pg_stat_activity where state = 'active' and query like $1",
+                           parameters=(f"%/* {marker} */%",))
+            return cursor.fetchone()[0]
+
+    deadline = time.monotonic() + 10
+    while not running():
+        assert time.monotonic() < deadline, "the query never started"
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = time.monotonic()
+    while running():
+        assert time.monotonic() - killed_at < 10, "the killed run's query still runs 10 s after the kill"
+        time.sleep(0.2)

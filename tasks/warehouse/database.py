@@ -88,9 +88,13 @@ PASSING_FAILURES = ("connection refused", "could not connect", "timeout expired"
 
 def session_settings() -> dict[str, str]:
     """Set on every warehouse session, so that a stuck lock or query cannot hang a scheduled run forever:
-    DELIVERY_METRICS_STATEMENT_TIMEOUT (default 1h) and DELIVERY_METRICS_LOCK_TIMEOUT (default 5min)."""
+    DELIVERY_METRICS_STATEMENT_TIMEOUT (default 1h) and DELIVERY_METRICS_LOCK_TIMEOUT (default 5min); and so that
+    the work of a run that is gone (killed, cancelled, its container stopped) stops with it: Postgres checks every
+    DELIVERY_METRICS_CLIENT_CHECK_INTERVAL (default 2s) during a query that the client is still connected
+    (without it, a first load's fact refresh ran on for minutes after its process died, holding its lock)."""
     return {"statement_timeout": os.environ.get("DELIVERY_METRICS_STATEMENT_TIMEOUT", "1h"),
-            "lock_timeout": os.environ.get("DELIVERY_METRICS_LOCK_TIMEOUT", "5min")}
+            "lock_timeout": os.environ.get("DELIVERY_METRICS_LOCK_TIMEOUT", "5min"),
+            "client_connection_check_interval": os.environ.get("DELIVERY_METRICS_CLIENT_CHECK_INTERVAL", "2s")}
 
 
 def with_session_settings(url: str) -> str:
