@@ -22,12 +22,21 @@ from starlette.applications import Starlette
 
 from tasks import telemetry
 from tasks.resources import landing_store
+from tasks.warehouse.database import describe_database_url
 from tasks.warehouse.stages import prepare_warehouse
 from tasks.webhooks.app import SecretsCache, create_app
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.secrets import load_secrets
 
 log = logging.getLogger("delivery_metrics.receiver")
+
+
+def flow_run_url(run_id) -> str | None:
+    """The flow run's page in the Prefect UI (PREFECT_UI_URL, which Prefect derives from PREFECT_API_URL)."""
+    from prefect.settings import PREFECT_UI_URL
+
+    ui = PREFECT_UI_URL.value()
+    return f"{ui.rstrip('/')}/runs/flow-run/{run_id}" if ui else None
 
 
 def deployment_trigger(deployment: str):
@@ -44,7 +53,11 @@ def deployment_trigger(deployment: str):
             run = client.create_flow_run_from_deployment(
                 client.read_deployment_by_name(deployment).id, tags=["webhook"],
                 labels={LABELS_TRACEPARENT_KEY: traceparent} if traceparent else None)
-        log.info("changes on %s: started %s (flow run %s)", ", ".join(boards), deployment, run.id)
+        url = flow_run_url(run.id)
+        log.info("changes on %s: started %s (flow run %s%s)", ", ".join(boards), deployment, run.id,
+                 f", {url}" if url else "",
+                 extra={"fields": {"boards": ",".join(boards), "deployment": deployment, "flow_run": str(run.id),
+                                   "url": url}})
 
     return start
 
@@ -58,7 +71,13 @@ def receiver_app(secret_block: str | None = None, landing: str | None = None, la
     store = landing_store(landing, landing_block)
     warehouse = prepare_warehouse(warehouse_block)
     trigger = deployment_trigger(deployment) if deployment else None
-    return create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce))
+    app = create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce))
+    app.state.settings = {  # for the start line: where each part is, never a secret
+        "secret": f"Secret block {secret_block}" if secret_block else "environment variable GITHUB_WEBHOOK_SECRET",
+        "secret_reread_seconds": secrets.seconds, "deployment": deployment or "none (store only)",
+        "debounce_minutes": debounce.total_seconds() / 60, "landing": store.describe("webhooks/"),
+        "warehouse": describe_database_url(warehouse.url)}
+    return app
 
 
 from flows.commands.receiver import build_parser, main  # noqa: E402,F401  (its command line)

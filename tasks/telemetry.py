@@ -40,6 +40,16 @@ runs_failed = meter.create_counter("delivery.runs_failed", unit="{run}", descrip
 secret_reread_failures = meter.create_counter(
     "webhook.secret_reread_failures", unit="{read}",
     description="Re-reads of the webhook secret that failed (the receiver kept the secret read before)")
+secret_rereads = meter.create_counter("webhook.secret_rereads", unit="{read}",
+                                      description="Re-reads of the webhook secret, successful or not")
+webhook_deliveries = meter.create_counter("webhook.deliveries", unit="{delivery}",
+                                          description="Webhook deliveries, by event and outcome")
+webhook_signature_failures = meter.create_counter("webhook.signature_failures", unit="{delivery}",
+                                                  description="Deliveries refused for a missing or wrong signature")
+webhook_landing_ms = meter.create_histogram("webhook.landing.duration", unit="ms",
+                                            description="Time to keep a delivery in the landing zone")
+webhook_runs_requested = meter.create_counter("webhook.runs_requested", unit="{run}",
+                                              description="Delivery runs the receiver asked for")
 landing_bytes = meter.create_counter("delivery.landing.bytes", unit="By", description="Bytes written to the landing zone")
 
 

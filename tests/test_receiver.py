@@ -75,9 +75,12 @@ class Receiver:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
-    def health(self) -> dict:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=10) as answer:
-            return json.loads(answer.read())
+    def health(self) -> tuple[int, dict]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=10) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
 
     def declare_too_large(self) -> int:
         """A body declared over 25 MB: refused from its headers, before it is read (the status of the answer)."""

@@ -33,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="S3Bucket block of the landing zone (production); deliveries go to webhooks/<id>.json")
     parser.add_argument("--warehouse-block", metavar="NAME",
                         help="SqlAlchemyConnector block of the warehouse (default: --database-url, env DATABASE_URL)")
+    parser.add_argument("--log-format", choices=["text", "json"], default="text",
+                        help="serve: log lines as text (default) or one JSON object a line")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="serve: the lowest level logged (default INFO)")
     add_warehouse_options(parser)
     add_verbose_option(parser)
     return parser
@@ -51,14 +55,26 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.grace_days:g} more days):\n{new}")
 
     def serve() -> None:
+        import logging
+
         import uvicorn
 
         from flows.receiver import receiver_app
+        from tasks.webhooks import logs
+
+        logs.configure(args.log_format, args.log_level)
 
         export_database_url(args.database_url)
         app = receiver_app(args.secret_block, args.landing, args.landing_block, args.warehouse_block,
                            deployment=None if args.deployment == "none" else args.deployment,
                            debounce=timedelta(minutes=args.debounce_minutes))
+        settings = app.state.settings
+        logging.getLogger("delivery_metrics.receiver").info(
+            "receiver listening on http://%s:%d/github/webhook; secret from %s (re-read every %.0f s); runs of %s "
+            "(at most one per board per %g min); deliveries kept in %s; warehouse %s", args.host, args.port,
+            settings["secret"], settings["secret_reread_seconds"], settings["deployment"],
+            settings["debounce_minutes"], settings["landing"], settings["warehouse"],
+            extra={"fields": {"address": f"{args.host}:{args.port}", **settings}})
         # log_config=None: keep the process's logging (uvicorn's dictConfig would close every existing handler)
         uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
 

@@ -110,18 +110,20 @@ def with_session_settings(url: str) -> str:
                                                      quote_via=quote)))
 
 
-def connect(url: str, *, autocommit: bool = False) -> adbc.Connection:
+def connect(url: str, *, autocommit: bool = False, retry_seconds: float | None = None) -> adbc.Connection:
     """An ADBC connection; with autocommit off (the default) everything until commit() is one transaction.
 
     A connection that fails for a passing reason is tried again for up to DELIVERY_METRICS_CONNECT_RETRY_SECONDS
-    (default 30); any other failure is reported at once."""
+    (default 30; `retry_seconds` when given); any other failure is reported at once."""
     url = normalize_database_url(url)
     if not url.startswith(("postgresql://", "postgres://")):
         raise WarehouseUnavailable(
             "the database URL must start with postgresql:// (for example "
             "postgresql://user:password@host:5432/database)"
         )
-    deadline = time.monotonic() + float(os.environ.get("DELIVERY_METRICS_CONNECT_RETRY_SECONDS", "30"))
+    if retry_seconds is None:
+        retry_seconds = float(os.environ.get("DELIVERY_METRICS_CONNECT_RETRY_SECONDS", "30"))
+    deadline = time.monotonic() + retry_seconds
     delay = 0.25
     while True:
         try:

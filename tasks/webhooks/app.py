@@ -18,12 +18,13 @@ from datetime import datetime, timezone
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tasks import telemetry
 from tasks.landing.zone import LandingStore
+from tasks.webhooks.health import Health
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, keep
 from tasks.webhooks.secrets import WebhookSecrets, signature_matches
@@ -64,6 +65,7 @@ class SecretsCache:
         return self._value
 
     def _reread(self) -> None:
+        telemetry.secret_rereads.add(1)
         try:
             self._value = self.load()
         except Exception as error:  # keep checking with the secrets we have; say so where an operator looks
@@ -87,36 +89,55 @@ def answer(status: int, message: str, **extra) -> JSONResponse:
 
 
 def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | None,
-               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> Starlette:
+               clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+               health: Health | None = None) -> Starlette:
+    health = health or Health(secrets, store, index)
+
     async def webhook(request: Request) -> JSONResponse:
-        with telemetry.span("webhook delivery", **{"github.event": request.headers.get("x-github-event")}) as span:
+        started = time.perf_counter()
+        headers = request.headers
+        line = DeliveryLine(event=_short(headers.get("x-github-event")), delivery=_short(headers.get("x-github-delivery")))
+        with telemetry.span("webhook delivery", **{"github.event": line.event}) as span:
             try:
                 body = await _body(request)
             except BodyTooLarge:
-                return answer(413, "payload larger than 25 MB")
+                return line.done(started, "too large", answer(413, "payload larger than 25 MB"))
+            except ClientDisconnect:
+                return line.done(started, "refused", answer(400, "the client went away mid-body"), "disconnected")
             now = clock()
-            if not signature_matches(body, request.headers.get("x-hub-signature-256"),
-                                      await secrets.current(), now):
-                return answer(401, "signature missing or wrong (X-Hub-Signature-256)")
+            if not signature_matches(body, headers.get("x-hub-signature-256"), await secrets.current(), now):
+                telemetry.webhook_signature_failures.add(1)
+                return line.done(started, "refused", answer(401, "signature missing or wrong (X-Hub-Signature-256)"),
+                                 "signature")
             try:
                 payload = json.loads(body)
             except (UnicodeDecodeError, json.JSONDecodeError):
-                return answer(400, "body is not JSON")
-            delivery_id, event = request.headers.get("x-github-delivery", ""), request.headers.get("x-github-event", "")
+                return line.done(started, "refused", answer(400, "body is not JSON"), "not JSON")
+            delivery_id, event = headers.get("x-github-delivery", ""), headers.get("x-github-event", "")
             if not DELIVERY_ID.match(delivery_id) or not event:
-                return answer(400, "X-GitHub-Delivery and X-GitHub-Event are required")
-            written = await run_in_threadpool(keep, store, delivery_id, dict(request.headers), body, now)
+                return line.done(started, "refused", answer(400, "X-GitHub-Delivery and X-GitHub-Event are required"),
+                                 "headers")
+            line.action = payload.get("action") if isinstance(payload, dict) else None
+            landing_started = time.perf_counter()
+            written = await run_in_threadpool(keep, store, delivery_id, dict(headers), body, now)
+            telemetry.webhook_landing_ms.record(1000 * (time.perf_counter() - landing_started))
             span.set_attributes({"github.delivery": delivery_id, "delivery.redelivery": not written})
+            described = describe(delivery_id, event, payload, now)
+            line.board = described.project_node_id
             if written and index is not None:
-                index.add(describe(delivery_id, event, payload, now))
+                index.add(described)
             if event not in HANDLED_EVENTS:
-                return answer(202, "stored, not an event this receiver acts on", delivery=delivery_id)
-            return answer(200, "stored" if written else "already stored", delivery=delivery_id)
+                return line.done(started, "ignored" if written else "duplicate",
+                                 answer(202, "stored, not an event this receiver acts on", delivery=delivery_id))
+            return line.done(started, "landed" if written else "duplicate",
+                             answer(200, "stored" if written else "already stored", delivery=delivery_id))
 
     async def healthz(request: Request) -> JSONResponse:
-        health = secrets.health()
-        return answer(200, "ok" if not health["reread_failures"] else "secret re-read failing",
-                      indexed=index.indexed if index else 0, secret=health)
+        await secrets.current()  # re-reads the secret when it is due, also on a day without deliveries
+        checks = await run_in_threadpool(health.check)
+        failing = sorted(name for name, check in checks.items() if not check["ok"])
+        return answer(503 if failing else 200, f"failing: {', '.join(failing)}" if failing else "ok",
+                      indexed=index.indexed if index else 0, checks=checks, secret=secrets.health())
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -128,6 +149,35 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
 
     return Starlette(routes=[Route("/github/webhook", webhook, methods=["POST"]), Route("/healthz", healthz)],
                      lifespan=lifespan)
+
+
+@dataclass
+class DeliveryLine:
+    """The log line and counter of one delivery: what it was, what became of it, and how long that took."""
+
+    event: str | None
+    delivery: str | None
+    action: str | None = None
+    board: str | None = None
+
+    def done(self, started: float, outcome: str, response: JSONResponse, reason: str | None = None) -> JSONResponse:
+        milliseconds = round(1000 * (time.perf_counter() - started), 1)
+        telemetry.webhook_deliveries.add(1, {"github.event": self.event or "", "outcome": outcome})
+        kind = f"{self.event or '?'}" + (f".{self.action}" if self.action else "")
+        log.info("delivery %s %s: %s%s (%s ms)", self.delivery or "-", kind, outcome,
+                 f" ({reason})" if reason else "", milliseconds,
+                 extra={"fields": {"delivery": self.delivery, "event": self.event, "action": self.action,
+                                   "board": self.board, "outcome": outcome, "reason": reason,
+                                   "status": response.status_code, "ms": milliseconds}})
+        return response
+
+
+def _short(value: str | None, limit: int = 64) -> str | None:
+    """A header value fit for a log line: control characters dropped, at most `limit` characters (an unsigned
+    request's headers are anyone's words)."""
+    if value is None:
+        return None
+    return "".join(c for c in value if c.isprintable())[:limit]
 
 
 async def _body(request: Request) -> bytes:

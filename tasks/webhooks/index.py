@@ -132,11 +132,21 @@ class EventIndex:
         now = self.clock()
         with connection.cursor() as cursor:
             for event, trace_context in batch:
-                for board in self._boards(cursor, event):
+                boards = self._boards(cursor, event)
+                if not boards and event.event in ("projects_v2_item", "issues", "sub_issues"):
+                    log.info("delivery %s: on no configured board, no run", event.delivery_id,
+                             extra={"fields": {"delivery": event.delivery_id, "run": "none (no configured board)"}})
+                for board in boards:
                     if self.debouncer.changed(board, now):
                         self._run([board], trace_context)
                         cursor.execute("update etl.webhook_events set run_requested_at = $2 where delivery_id = $1",
                                        parameters=(event.delivery_id, now))
+                        outcome = "asked"
+                    else:
+                        until = self.debouncer.last_run[board] + self.debouncer.window
+                        outcome = f"held back by the debounce until {until.isoformat(timespec='seconds')}"
+                    log.info("delivery %s: board %s: run %s", event.delivery_id, board, outcome,
+                             extra={"fields": {"delivery": event.delivery_id, "board": board, "run": outcome}})
             connection.commit()
 
     @staticmethod
@@ -156,6 +166,7 @@ class EventIndex:
         try:
             with telemetry.span("request delivery run", **{"delivery.boards_changed": len(boards)}):
                 self.trigger(boards)
+            telemetry.webhook_runs_requested.add(1)
         finally:
             if token is not None:
                 otel_context.detach(token)

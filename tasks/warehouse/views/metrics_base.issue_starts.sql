@@ -9,4 +9,4 @@ where project.role = 'sprint' and item.content_type = 'Issue' and item.status = 
 group by item.content_id;
 comment on view metrics_base.issue_starts is 'One row per issue that has started: when a run first saw it in an in-progress status of a sprint board.';
 comment on column metrics_base.issue_starts.issue_id is 'The issue';
-comment on column metrics_base.issue_starts.started_at is 'as_of of the first observation with an in-progress status (real observations only)';
+comment on column metrics_base.issue_starts.started_at is 'Start of the first observed version with an in-progress status (real observations only): the as_of of that run, or the time of the webhook event it confirmed';

@@ -1,0 +1,6 @@
+-- Since webhook-dated changes, a version's start is not always the as_of of the run that first observed it
+-- (docs/metrics.md, "Change times from webhooks" and "Reconstructed history"): the comments say what it holds.
+comment on column github.issue_versions.valid_from is 'When this version began: the as_of of the run that first observed it, or the time of the webhook event that run confirmed (the latest between the previous run and this one), or for reconstructed versions the time rebuilt from GitHub''s timestamps';
+comment on column github.issue_versions.valid_to is 'When the next version began (the as_of of the run that observed the change, or the webhook event''s time it confirmed); null while current';
+comment on column github.item_versions.valid_from is 'When this version began: the as_of of the run that first observed it, or the time of the webhook event that run confirmed (the latest between the previous run and this one), or for reconstructed versions the item''s createdAt';
+comment on column github.item_versions.valid_to is 'When the next version began or the item left the board (the as_of of the run that observed it, or the webhook event''s time it confirmed); null while current';
