@@ -68,6 +68,12 @@ class RunningReceiver:
         except urllib.error.HTTPError as error:
             return error.code
 
+    def declare_too_large(self) -> int:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as connection:
+            connection.sendall(b"POST /github/webhook HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: issues\r\n"
+                               b"X-GitHub-Delivery: big\r\nContent-Length: 26214401\r\n\r\n{")
+            return int(connection.recv(4096).split(b" ", 2)[1])
+
     def lines(self) -> list[dict]:
         return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
 
@@ -100,6 +106,8 @@ def test_the_log_has_a_start_line_and_a_line_per_delivery_in_json_without_the_se
     assert receiver.post("projects_v2_item", item, "d-unsigned", secret=None) == 401
     assert receiver.post("projects_v2_item", item, "d-forged", secret="not-the-secret-at-all") == 401
     assert receiver.post("star", json.dumps(example("star.created")).encode(), "d-star") == 202
+    assert receiver.post("issues", b"{not json", "d-not-json") == 400
+    assert receiver.declare_too_large() == 413
     time.sleep(1)
     lines = receiver.lines()  # every line parses as JSON
     start = next(line for line in lines if line["message"].startswith("receiver listening on"))
@@ -107,7 +115,8 @@ def test_the_log_has_a_start_line_and_a_line_per_delivery_in_json_without_the_se
     assert "@" in start["warehouse"] and "landing" in start["landing"]
     outcomes = {(line.get("delivery"), line.get("outcome"), line.get("reason")) for line in lines if "outcome" in line}
     assert {("d-landed", "landed", None), ("d-landed", "duplicate", None), ("d-unsigned", "refused", "signature"),
-            ("d-forged", "refused", "signature"), ("d-star", "ignored", None)} <= outcomes
+            ("d-forged", "refused", "signature"), ("d-star", "ignored", None), ("d-not-json", "refused", "not JSON"),
+            ("big", "too large", None)} <= outcomes
     landed = next(line for line in lines if line.get("outcome") == "landed")
     assert landed["event"] == "projects_v2_item" and landed["action"] == "edited" and landed["board"]
     assert landed["status"] == 200 and landed["ms"] >= 0
