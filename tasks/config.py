@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -133,7 +134,19 @@ class RunSettings(BaseModel):
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise ValueError(f"segment named twice: {', '.join(repeated)}")
+        by_slug: dict[str, list[str]] = {}
+        for segment in segments or []:
+            by_slug.setdefault(segment_slug(segment.name), []).append(segment.name)
+        clashes = ["; ".join(" and ".join(repr(n) for n in named) + f" (both '{slug}')"
+                             for slug, named in by_slug.items() if len(named) > 1)]
+        if clashes != [""]:
+            raise ValueError(f"segment names that give the same site folder: {clashes[0]}; rename one of them")
         return segments
+
+
+def segment_slug(name: str) -> str:
+    """The segment's folder name on the site: lower-case letters and digits, other runs of characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "segment"
 
 
 def describe_validation_error(error: ValidationError, source: str) -> str:

@@ -54,13 +54,31 @@ def test_expired_leases_are_those_past_their_expiration(tmp_path):
 def test_a_publish_killed_half_way_leaves_the_previous_site_and_the_next_one_cleans_up(tmp_path):
     site = tmp_path / "site"
     write_site({"index.html": b"first", "style.css": b""}, site)
-    half = tmp_path / ".site.new-deadbeef0000"  # what a publish killed while writing leaves
+    half = tmp_path / ".site.new-deadbeef0000"  # what a publish killed while writing leaves: its mark comes first
     (half / "data").mkdir(parents=True)
+    (half / ".delivery-metrics-site").write_bytes(b"delivery-metrics: a site written by python -m flows.publish\n")
     (half / "index.html").write_bytes(b"half")
     assert (site / "index.html").read_bytes() == b"first"
     write_site({"index.html": b"second", "style.css": b""}, site)
     assert (site / "index.html").read_bytes() == b"second"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_that_only_looks_like_a_site_and_an_unmarked_leftover_are_left_alone(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("someone else's")
+    (site / "style.css").write_text("")
+    with pytest.raises(NotASiteFolder, match="no .delivery-metrics-site file"):
+        write_site({"index.html": b"x", "style.css": b""}, site)
+    foreign = tmp_path / ".site.new-0123abcd"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("not ours")
+    (site / "index.html").unlink()
+    (site / "style.css").unlink()
+    write_site({"index.html": b"ours"}, site)
+    assert (foreign / "keep.txt").read_text() == "not ours" and (site / "index.html").read_bytes() == b"ours"
+    assert (site / ".delivery-metrics-site").read_text().startswith("delivery-metrics")
 
 
 def test_publish_never_replaces_a_folder_it_did_not_write(tmp_path):

@@ -97,3 +97,24 @@ def test_a_time_zone_postgres_does_not_know_is_refused(warehouse_url):
     check_report_timezone(warehouse_url, "America/Bogota")
     with pytest.raises(ConfigError, match="'Mars/Olympus_Mons' is not a time zone the warehouse's Postgres knows"):
         check_report_timezone(warehouse_url, "Mars/Olympus_Mons")
+
+
+def test_segment_names_that_give_one_site_folder_are_a_config_error_naming_both():
+    raw = {"projects": [{"owner": "acme", "number": 7}],
+           "segments": [{"name": "Team A", "label": "a"}, {"name": "team-a", "label": "b"}]}
+    with pytest.raises(ConfigError, match="'Team A' and 'team-a' \\(both 'team-a'\\)"):
+        parse_run_settings(raw, "boards.yaml")
+
+
+def test_a_delivery_id_with_a_trailing_newline_is_refused():
+    from tasks.webhooks.inbox import DELIVERY_ID
+
+    assert DELIVERY_ID.match("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    assert not DELIVERY_ID.match("72d3162e-cc78\n") and not DELIVERY_ID.match("a\nb")
+
+
+@pytest.mark.parametrize("cell", ["\tcmd", "\r=1+1"])
+def test_csv_cells_starting_with_a_tab_or_carriage_return_are_made_inert(cell):
+    from tasks.publish.public import inert_cell
+
+    assert inert_cell(cell) == "'" + cell

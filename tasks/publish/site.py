@@ -15,6 +15,7 @@ import polars as pl
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tasks import telemetry
+from tasks.config import segment_slug
 from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
@@ -62,7 +63,7 @@ def flow_page(owner: str, number: int) -> str:
 
 
 def segment_folder(name: str) -> str:
-    return f"segments/{slug(name) or 'segment'}/"
+    return f"segments/{segment_slug(name)}/"
 
 
 def formatters(t: dict) -> dict:
@@ -199,17 +200,22 @@ class NotASiteFolder(PipelineError):
 
 def write_site(files: dict[str, bytes], output: Path) -> Path:
     """Write the site into a new folder beside `output`, then swap it in: a publish killed half-way leaves the
-    previous site whole (and its half-written folder is removed by the next publish). Refuses to replace a folder
-    that holds anything but a site this publisher wrote."""
+    previous site whole (and its half-written folder is removed by the next publish). Replaces only a folder this
+    publisher wrote, which it marks first thing with a file naming the project (SITE_MARK); any other folder that is
+    not empty is refused, and only marked leftovers are removed."""
     output = output.resolve()
     if output.exists() and any(output.iterdir()) and not _is_site(output):
-        raise NotASiteFolder(f"--output {output} holds files that are not a published site; give the site an "
-                             "empty or new folder (each publish replaces the whole folder)")
+        raise NotASiteFolder(f"--output {output} holds files that are not a published site (no {SITE_MARK} file "
+                             "naming delivery-metrics); give the site an empty or new folder (each publish replaces "
+                             "the whole folder)")
     output.parent.mkdir(parents=True, exist_ok=True)
     for leftover in output.parent.glob(f".{output.name}.*-*"):  # of a publish killed half-way
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.is_dir() and _is_site(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
     fresh = output.parent / f".{output.name}.new-{uuid.uuid4().hex[:12]}"
-    for name, content in {**files, SITE_MARK: b"Written by python -m flows.publish, which replaces this folder.\n"}.items():
+    fresh.mkdir()
+    (fresh / SITE_MARK).write_bytes(MARK_TEXT)  # first: a half-written folder is recognisably ours
+    for name, content in files.items():
         path = fresh / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -223,5 +229,9 @@ def write_site(files: dict[str, bytes], output: Path) -> Path:
     return output / "index.html"
 
 
+MARK_TEXT = b"delivery-metrics: a site written by python -m flows.publish, which replaces this whole folder.\n"
+
+
 def _is_site(folder: Path) -> bool:
-    return (folder / SITE_MARK).is_file() or ((folder / "index.html").is_file() and (folder / "style.css").is_file())
+    mark = folder / SITE_MARK
+    return mark.is_file() and mark.read_bytes().startswith(b"delivery-metrics")

@@ -16,7 +16,7 @@ from tasks.landing.zone import FolderStore, LandingStore
 PREFIX = "webhooks/"
 KEPT_HEADERS = ("x-github-event", "x-github-delivery", "x-github-hook-id", "x-github-hook-installation-target-id",
                 "x-github-hook-installation-target-type", "user-agent", "content-type")
-DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
+DELIVERY_ID = re.compile(r"\A[A-Za-z0-9-]{1,100}\Z")  # \Z: "$" would let a trailing newline in
 HANDLED_EVENTS = {"projects_v2_item", "issues", "sub_issues", "ping"}
 
 
