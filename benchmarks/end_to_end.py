@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,17 +23,12 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from deployments.local_server import free_port
 from flows.delivery_run import DeliveryRequest, DirectStages, run_delivery
 from tasks import telemetry
 from tasks.config import ProjectSpec
 
 TOKEN = "bench-token"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def control(port: int, name: str, body: dict | None = None) -> dict:
@@ -44,18 +38,20 @@ def control(port: int, name: str, body: dict | None = None) -> dict:
         return json.loads(answer.read())
 
 
-def start_fake(items: int) -> tuple[subprocess.Popen, int]:
+def start_fake(items: int, *options: str) -> tuple[subprocess.Popen, int]:
+    """The fake GitHub serving a generated board (`options`: more of its flags, e.g. --roadmap)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "fake_github", "--items", str(items), "--port", str(port),
-                                "--owner", "bench", "--token", TOKEN, "--rate-limit", "1000000"],
+                                "--owner", "bench", "--token", TOKEN, "--rate-limit", "1000000", *options],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     process.stdout.readline()  # "fake GitHub serving …" once it listens
     return process, port
 
 
-def one_run(url: str, port: int, as_of: datetime, landing_root: Path) -> dict:
+def one_run(url: str, port: int, as_of: datetime, landing_root: Path,
+            projects: tuple[ProjectSpec, ...] = (ProjectSpec(owner="bench", number=1),)) -> dict:
     """One delivery run in the flow's own stage order (without Prefect), timed stage by stage."""
-    request = DeliveryRequest(projects=[ProjectSpec(owner="bench", number=1)], as_of=as_of, landing=str(landing_root),
+    request = DeliveryRequest(projects=list(projects), as_of=as_of, landing=str(landing_root),
                               github_graphql_url=f"http://127.0.0.1:{port}/graphql")
     run = run_delivery(request, DirectStages(token=TOKEN, database_url=url))
     stage = run.stage_seconds

@@ -10,43 +10,20 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from benchmarks.end_to_end import TOKEN, free_port
-from flows.delivery_run import DeliveryRequest, DirectStages, run_delivery
+from benchmarks.end_to_end import one_run, start_fake
 from tasks.config import ProjectSpec
 from tasks.warehouse.database import connect
 
+BOARDS = (ProjectSpec(owner="bench", number=1), ProjectSpec(owner="bench", number=2, role="roadmap"))
 BURNUP_OF_ONE = """select count(*), max(scope_issues) from metrics.deliverable_burnup
                    where deliverable_url = (select deliverable_url from metrics.deliverable_progress
                                             order by issues_total desc, deliverable_url limit 1)"""
-
-
-def start_fake(items: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "fake_github", "--roadmap", "--items", str(items), "--port",
-                                str(port), "--owner", "bench", "--token", TOKEN, "--rate-limit", "1000000"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    process.stdout.readline()  # "fake GitHub serving …" once it listens
-    return process, port
-
-
-def one_run(url: str, port: int, as_of: datetime, landing: Path) -> dict:
-    request = DeliveryRequest(projects=[ProjectSpec(owner="bench", number=1),
-                                        ProjectSpec(owner="bench", number=2, role="roadmap")],
-                              as_of=as_of, landing=str(landing), github_graphql_url=f"http://127.0.0.1:{port}/graphql")
-    run = run_delivery(request, DirectStages(token=TOKEN, database_url=url))
-    return {"seconds": round(sum(run.stage_seconds.values()), 2),
-            "stage_seconds": {name: round(value, 3) for name, value in run.stage_seconds.items()},
-            "load_split": {"ingest": round(run.load.ingest_seconds, 3), "merge": round(run.load.merge_seconds, 3),
-                           "refresh_facts": round(run.load.refresh_seconds, 3),
-                           "reconstructed_versions": run.load.reconstructed_versions},
-            "graphql_requests": run.extraction.requests}
 
 
 def burnup_of_one(url: str, repeats: int = 5) -> tuple[float, int]:
@@ -62,23 +39,24 @@ def burnup_of_one(url: str, repeats: int = 5) -> tuple[float, int]:
 
 
 def measure(url: str, items: int) -> dict:
-    process, port = start_fake(items)
+    process, port = start_fake(items, "--roadmap")
     try:
         with tempfile.TemporaryDirectory() as folder:
             as_of = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1, hours=1)
-            first = one_run(url, port, as_of, Path(folder))
+            first = one_run(url, port, as_of, Path(folder), BOARDS)
             burnup_ms, burnup_days = burnup_of_one(url)
-            next_day = one_run(url, port, as_of + timedelta(days=1), Path(folder))
+            next_day = one_run(url, port, as_of + timedelta(days=1), Path(folder), BOARDS)
     finally:
         process.terminate()
         process.wait()
-    return {"roadmap_items": items, "roadmap_first_load_seconds": first["seconds"],
-            "roadmap_load_stage_seconds": first["stage_seconds"]["load"],
-            "roadmap_load_split": first["load_split"], "roadmap_stage_seconds": first["stage_seconds"],
+    return {"roadmap_items": items, "roadmap_first_load_seconds": round(first["seconds"], 2),
+            "roadmap_load_stage_seconds": round(first["load_stage_seconds"], 3),
+            "roadmap_load_split": first["load_split"],
+            "roadmap_stage_seconds": {name: round(value, 3) for name, value in first["stage_seconds"].items()},
             "roadmap_graphql_requests": first["graphql_requests"],
             "roadmap_burnup_of_one_ms": burnup_ms, "roadmap_burnup_of_one_days": burnup_days,
             "roadmap_daily_refresh_seconds": next_day["load_split"]["refresh_facts"],
-            "roadmap_next_day_load_stage_seconds": next_day["stage_seconds"]["load"],
+            "roadmap_next_day_load_stage_seconds": round(next_day["load_stage_seconds"], 3),
             "roadmap_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 

@@ -23,16 +23,11 @@ import time
 import warnings
 from pathlib import Path
 
+from deployments.local_server import free_port
 from tasks.webhooks.secrets import sign
 
 SECRET = "benchmark-webhook-secret"
 PAYLOAD = Path(__file__).resolve().parent.parent / "tests" / "webhook_examples" / "projects_v2_item.edited.json"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_receiver(port: int, landing: Path, database_url: str) -> subprocess.Popen:

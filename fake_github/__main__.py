@@ -5,7 +5,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from fake_github.generate import change_some, generate_board, generate_roadmap
-from fake_github.model import FakeWorld
+from fake_github.model import FakeWorld, Issue
 from fake_github.server import FakeGitHub, RunningFake
 
 
@@ -26,7 +26,7 @@ def main() -> None:
     if args.roadmap:  # its year ends a day before now, where a first load reads it
         world.now = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1, hours=2)
         board, _ = generate_roadmap(world, args.owner, args.number, args.number + 1, args.items)
-        issues = [item.content for item in board.items if type(item.content).__name__ == "Issue"]
+        issues = [item.content for item in board.items if isinstance(item.content, Issue)]
     else:
         board, issues = generate_board(world, args.owner, args.number, args.items)
     fake = FakeGitHub(world, token=args.token, rate_limit=args.rate_limit)

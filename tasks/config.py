@@ -137,16 +137,21 @@ class RunSettings(BaseModel):
         by_slug: dict[str, list[str]] = {}
         for segment in segments or []:
             by_slug.setdefault(segment_slug(segment.name), []).append(segment.name)
-        clashes = ["; ".join(" and ".join(repr(n) for n in named) + f" (both '{slug}')"
-                             for slug, named in by_slug.items() if len(named) > 1)]
-        if clashes != [""]:
-            raise ValueError(f"segment names that give the same site folder: {clashes[0]}; rename one of them")
+        clashes = [" and ".join(repr(name) for name in named) + f" (both '{slug}')"
+                   for slug, named in by_slug.items() if len(named) > 1]
+        if clashes:
+            raise ValueError(f"segment names that give the same site folder: {'; '.join(clashes)}; rename one of them")
         return segments
 
 
+def slug(text: str) -> str:
+    """A name for a file or folder of the site: lower-case letters and digits, other runs of characters as '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 def segment_slug(name: str) -> str:
-    """The segment's folder name on the site: lower-case letters and digits, other runs of characters as '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "segment"
+    """The segment's folder name on the site."""
+    return slug(name) or "segment"
 
 
 def describe_validation_error(error: ValidationError, source: str) -> str:

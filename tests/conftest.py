@@ -109,6 +109,14 @@ def prefect_client(prefect_server):
         yield client
 
 
+def named_warehouse(admin_url: str, template: str, name: str) -> str:
+    """A fresh, migrated warehouse database called `name` (dropped first if a killed session left it), for fixtures
+    that share one warehouse among several tests; the fixture drops it when done."""
+    drop_database(admin_url, name)
+    ensure_database(admin_url, name, template=template)
+    return with_database(admin_url, name)
+
+
 def pin_clock(url: str, moment: str | None = None) -> None:
     """Give the views of this database a fixed clock: `moment`, else DELIVERY_METRICS_TEST_CLOCK when set."""
     moment = moment or os.environ.get("DELIVERY_METRICS_TEST_CLOCK")

@@ -17,7 +17,7 @@ from fake_github.generate import generate_board
 from flows.publish import main as publish_main
 from tasks.config import ProjectSpec
 from tasks.publish import chart_data
-from tests.conftest import query
+from tests.conftest import named_warehouse, query
 from tests.runs import TOKEN, deliver
 
 DONE = 6_000
@@ -26,12 +26,10 @@ SVG = re.compile(rb"<svg.*?</svg>", re.S)
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory, postgres_admin_url, migrated_template, prefect_harness):
-    from tasks.warehouse.database import drop_database, ensure_database, with_database
+    from tasks.warehouse.database import drop_database
 
     name = "dm_big_board_site"
-    drop_database(postgres_admin_url, name)
-    ensure_database(postgres_admin_url, name, template=migrated_template)
-    url = with_database(postgres_admin_url, name)
+    url = named_warehouse(postgres_admin_url, migrated_template, name)
     start = datetime.now(timezone.utc) - timedelta(days=20)
     world = FakeWorld(now=start)
     board, issues = generate_board(world, "acme", 7, items=6_300, done_share=0.0)

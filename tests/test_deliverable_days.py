@@ -13,7 +13,7 @@ import pytest
 from fake_github import FakeGitHub, FakeWorld, RunningFake
 from fake_github.generate import generate_roadmap
 from tasks.config import ProjectSpec
-from tests.conftest import query
+from tests.conftest import named_warehouse, query
 from tests.runs import TOKEN, deliver
 
 DAY_BY_DAY = """
@@ -26,12 +26,10 @@ AT_ONCE = "select * from metrics_base.deliverable_days($1::date, $2::date, $3)"
 
 @pytest.fixture(scope="module")
 def roadmap_history(tmp_path_factory, postgres_admin_url, migrated_template):
-    from tasks.warehouse.database import drop_database, ensure_database, with_database
+    from tasks.warehouse.database import drop_database
 
     name = "dm_deliverable_days"
-    drop_database(postgres_admin_url, name)
-    ensure_database(postgres_admin_url, name, template=migrated_template)
-    url = with_database(postgres_admin_url, name)
+    url = named_warehouse(postgres_admin_url, migrated_template, name)
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=12)
     world = FakeWorld(now=start)
     sprint_board, roadmap = generate_roadmap(world, "acme", 7, 8, items=400, deliverables=12, days=200)

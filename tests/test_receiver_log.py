@@ -17,17 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from deployments.local_server import free_port
 from tasks.webhooks.logs import TextLines
 from tasks.webhooks.secrets import sign
 from tests.test_receiver import example
 
 SECRET = "receiver-log-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RunningReceiver:

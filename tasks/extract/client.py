@@ -166,7 +166,7 @@ class GitHubClient:
     url: str
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    token_source: str = "GITHUB_TOKEN (or the Secret block)"  # where the token came from, for error messages
+    token_source: str | None = None  # where the token came from, for error messages
     sleep: Callable[[float], None] = time.sleep
     random: random.Random = field(default_factory=random.Random, repr=False)
     requests: int = 0
@@ -290,7 +290,7 @@ class GitHubClient:
 
     def _rejected(self, what: str) -> GitHubAuthError:
         return GitHubAuthError(
-            f"{what}: check that {self.token_source} holds a valid, unexpired token with read access to the boards "
+            f"{what}: check that {self.token_source or 'GITHUB_TOKEN (or the Secret block)'} holds a valid, unexpired token with read access to the boards "
             "(classic token: the read:project and repo scopes; fine-grained: Projects and Issues read on the "
             "organisation and its repositories)")
 

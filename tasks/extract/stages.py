@@ -83,8 +83,7 @@ def mark_complete(landing: RunLanding, report: ExtractionReport) -> None:
 
 def _with_client(url: str, token: str, policy: RetryPolicy | None,
                  work: Callable[[GitHubClient], Result], token_source: str | None = None) -> Result:
-    client = GitHubClient(url, token, policy=policy or RetryPolicy(),
-                          **({"token_source": token_source} if token_source else {}))
+    client = GitHubClient(url, token, policy=policy or RetryPolicy(), token_source=token_source)
     try:
         return work(client)
     finally:

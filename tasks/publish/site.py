@@ -5,7 +5,6 @@ Rendering is pure (data in, files out); writing them to a folder or a bucket is 
 
 from __future__ import annotations
 
-import re
 import shutil
 import uuid
 from datetime import datetime
@@ -16,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tasks import telemetry
 from tasks.config import segment_slug
+from tasks.config import slug as text_slug
 from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 
 
 def slug(*parts) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
+    return text_slug("-".join(str(p) for p in parts))
 
 
 def sprint_page(owner: str, number: int, sprint_id: str) -> str:
