@@ -25,10 +25,10 @@ from prefect.utilities.annotations import quote
 from flows.delivery_run import DeliveryRequest, run_delivery
 from flows.limits import ensure_github_limit
 from flows.summary import summary_markdown
-from tasks import telemetry
+from tasks import stopping, telemetry
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract import tasks as extract
-from tasks.extract.slot import release_slots_of
+from tasks.extract.slot import give_back_held_slots, release_slots_of
 from tasks.transform.tasks import transform_landing
 from tasks.warehouse import tasks as warehouse
 
@@ -66,6 +66,8 @@ class PrefectStages:
         futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec,
                                                 quote(known))
                    for spec in request.projects]
+        for future in futures:  # waited on in slices, so that a SIGTERM reaches this (the main) thread at once
+            stopping.until_done(lambda seconds, future=future: future.wait(seconds) or future.wrapped_future.done())
         return [future.result() for future in futures]
 
     def extract_issue_graph(self, request, landing, boards, known):
@@ -81,6 +83,17 @@ class PrefectStages:
     def read_data_quality(self, warehouse_address):
         return warehouse.read_data_quality(warehouse_address)
 
+    def stop(self, error: BaseException) -> str:
+        """The run ends with `error`: the other waits of the run stop, its GitHub slots go back now (the process may
+        end before the threads holding them get to it). Its rows say 'cancelled' when Prefect is cancelling it."""
+        stopping.request_stop(type(error).__name__)
+        try:
+            if given_back := give_back_held_slots():
+                get_run_logger().info("gave back %d GitHub slot(s) as the run stopped", given_back)
+        except Exception as failure:  # the API is down too: the slots' leases run out on their own
+            get_run_logger().warning("could not give back the GitHub slot as the run stopped: %s", failure)
+        return "cancelled" if is_cancelling() else "failed"
+
     def finish(self, run):
         summary = run.summary()
         create_markdown_artifact(summary_markdown(summary), key="delivery-run-summary",
@@ -91,6 +104,23 @@ class PrefectStages:
             run.run_id, summary["as_of"], len(run.extraction.boards), sum(b.items for b in run.extraction.boards),
             summary["issues_observed"], run.load.versions_written, run.extraction.requests, run.extraction.points,
         )
+
+
+def is_cancelling() -> bool:
+    """Whether this flow run is being cancelled (from the UI, the API, an automation): a worker sends SIGTERM after
+    setting the run Cancelling."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+
+    run_id = flow_run.get_id()
+    if not run_id:
+        return False
+    try:
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(run_id).state
+    except Exception:  # no answer: the run is recorded failed, which a cancelled run also is
+        return False
+    return state is not None and state.type in (StateType.CANCELLING, StateType.CANCELLED)
 
 
 def current_run_id() -> str:

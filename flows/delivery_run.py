@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from flows.summary import board_rows
-from tasks import telemetry
+from tasks import stopping, telemetry
 from tasks.config import ConfigError, ProjectSpec, RunSettings, SegmentSpec
 from tasks.extract import stages as extract
 from tasks.extract.board import BoardRead
@@ -65,6 +65,7 @@ class Stages(Protocol):
              settings: RunSettings) -> LoadResult: ...
     def read_data_quality(self, warehouse: WarehouseAddress) -> list[tuple]: ...
     def finish(self, run: "DeliveryRun") -> None: ...
+    def stop(self, error: BaseException) -> str: ...
 
 
 @dataclass
@@ -108,7 +109,8 @@ def run_delivery(request: DeliveryRequest, stages: Stages, run_id: str | None = 
     run_id = run_id or str(uuid.uuid4())
     started = time.perf_counter()
     try:
-        with telemetry.span("delivery run", **{"delivery.run_id": run_id, "delivery.boards": len(request.projects)}):
+        with stopping.run_scope(), telemetry.span("delivery run", **{"delivery.run_id": run_id,
+                                                                    "delivery.boards": len(request.projects)}):
             run = _run_stages(request, stages, run_id)
             stages.finish(run)  # the run's report (artifacts, the last log line) inside its trace
     except BaseException as error:
@@ -139,7 +141,7 @@ def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> Delive
                     github_graphql_url=extract.github_url(request.github_graphql_url),
                     reconstruct_history=settings.reconstruct_history, segments=settings.segments),
     )
-    with recorded_run(warehouse_address.url, run_id, as_of, settings.projects):
+    with recorded_run(warehouse_address.url, run_id, as_of, settings.projects, stages.stop):
         with _timed(seconds, "read_known_issues"):
             known = stages.read_known_issues(warehouse_address)
         with _timed(seconds, "extract_boards"):
@@ -224,6 +226,10 @@ class DirectStages:
 
     def finish(self, run: DeliveryRun) -> None:
         pass  # the caller reports
+
+    def stop(self, error: BaseException) -> str:
+        stopping.request_stop(type(error).__name__)
+        return "failed"
 
     def _token(self, request: DeliveryRequest) -> str:
         return self.token if self.token is not None else github_token(request.github_token_block)

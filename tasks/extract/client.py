@@ -12,7 +12,6 @@ import hashlib
 import os
 import random
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -26,7 +25,7 @@ from gql.transport.exceptions import TransportConnectionFailed, TransportProtoco
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode
 
-from tasks import telemetry
+from tasks import stopping, telemetry
 from tasks.extract.errors import (
     GitHubURLRefused,
     GitHubAuthError,
@@ -167,7 +166,7 @@ class GitHubClient:
     token: str = field(repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     token_source: str | None = None  # where the token came from, for error messages
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = stopping.pause  # a pause that ends when the run is told to stop
     random: random.Random = field(default_factory=random.Random, repr=False)
     requests: int = 0
     points: int = 0
@@ -231,9 +230,10 @@ class GitHubClient:
         wrong, and the outcome in a word."""
         self._transport.forget_exchange()
         try:
-            result = self._session.execute(
-                GraphQLRequest(query_document(name), variable_values=variables), get_execution_result=True
-            )
+            request = GraphQLRequest(query_document(name), variable_values=variables)
+            # In a thread of its own: a run told to stop (SIGTERM, a cancel) does not wait for GitHub's answer.
+            result = stopping.call(lambda: self._session.execute(request, get_execution_result=True),
+                                   name=f"github-{name}")
             data, errors = result.data, []
         except TransportQueryError as error:
             data, errors = error.data, list(error.errors or [])

@@ -28,6 +28,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import ConcurrencyLeaseHolder
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME
 
+from tasks import stopping
 from tasks.errors import PipelineError
 
 GITHUB_LIMIT = "github-api"
@@ -58,8 +59,10 @@ def github_slot(flow_run_id: str | None = None) -> Iterator[None]:
     their process's turn, which passes to the next one the moment it is given back; a run in another process finds
     the slot free within a quarter of a second of a release."""
     deadline = monotonic() + acquire_timeout()
-    if not _turn_in_process.acquire(timeout=acquire_timeout()):
-        raise GitHubSlotTimeout(slot_timeout_message(acquire_timeout()))
+    while not _turn_in_process.acquire(timeout=stopping.SLICE):  # in slices: a run told to stop stops waiting
+        stopping.check()
+        if monotonic() >= deadline:
+            raise GitHubSlotTimeout(slot_timeout_message(acquire_timeout()))
     try:
         with _server_slot(flow_run_id, deadline):
             yield
@@ -80,7 +83,7 @@ def _server_slot(flow_run_id: str | None, deadline: float) -> Iterator[None]:
             reclaim_expired_leases()
             if monotonic() >= deadline:
                 raise GitHubSlotTimeout(slot_timeout_message(acquire_timeout()))
-            sleep(POLL_SECONDS)
+            stopping.pause(POLL_SECONDS)
             lease_id = _acquire(client, holder)
         if lease_id is NO_LIMIT:  # nobody created the limit: there is nothing to take turns at
             yield
@@ -90,12 +93,32 @@ def _server_slot(flow_run_id: str | None, deadline: float) -> Iterator[None]:
         renewal = Thread(target=contextvars.copy_context().run, args=(_renew, lease_id, stop),
                          name="github-slot-lease", daemon=True)
         renewal.start()
+        _held[lease_id] = stop
         try:
             yield
         finally:
             stop.set()
             renewal.join()
-            _release(client, lease_id)
+            if _held.pop(lease_id, None) is not None:  # not given back already by give_back_held_slots
+                _release(client, lease_id)
+
+
+# The leases this process holds now, each with its renewal's stop: a run told to stop gives them back from its main
+# thread at once (give_back_held_slots), without waiting for the threads that hold them to notice.
+_held: dict[UUID, Event] = {}
+
+
+def give_back_held_slots() -> int:
+    """Give back every GitHub slot this process holds; return how many. For a run that stops (SIGTERM, a cancel):
+    the threads holding them stop on their own, but the process may be gone before they get to it."""
+    leases = [(lease_id, _held.pop(lease_id, None)) for lease_id in list(_held)]
+    leases = [(lease_id, renewal) for lease_id, renewal in leases if renewal is not None]
+    if leases:
+        with get_client(sync_client=True) as client:
+            for lease_id, renewal in leases:
+                renewal.set()
+                _release(client, lease_id)
+    return len(leases)
 
 
 NO_LIMIT = "no limit"

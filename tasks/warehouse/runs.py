@@ -3,7 +3,7 @@ transaction, 'failed' (with the error, never a secret) when it does not get ther
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,18 +50,29 @@ def finish_runs(cursor, run_id: str, counts: dict[tuple[str, int], ProjectRunCou
         )
 
 
-def fail_runs(url: str, run_id: str, message: str) -> None:
+def fail_runs(url: str, run_id: str, message: str, status: str = "failed") -> None:
+    """Mark the run's rows that are still running `status` ('failed' or 'cancelled') with `message`."""
     with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
         cursor.execute(
-            "update etl.runs set status = 'failed', finished_at = clock_timestamp(), error_message = $2 "
+            "update etl.runs set status = $3, finished_at = clock_timestamp(), error_message = $2 "
             "where run_id = $1::uuid and status = 'running'",
-            parameters=(run_id, message[:2000]),
+            parameters=(run_id, message[:2000], status),
         )
 
 
+def failure_message(error: BaseException, status: str) -> str:
+    """What etl.runs.error_message says of a run that ended with `error`."""
+    if type(error).__name__ == "TerminationSignal" or isinstance(error, KeyboardInterrupt):
+        how = "cancelled from Prefect" if status == "cancelled" else f"stopped by a signal ({type(error).__name__})"
+        return f"{how} before it finished; nothing of it was loaded"
+    return f"{type(error).__name__}: {error}"
+
+
 @contextmanager
-def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec]) -> Iterator[None]:
-    """Open the run's 'running' rows; if the body raises, mark them failed with the error, then re-raise.
+def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec],
+                 stop: Callable[[BaseException], str] = lambda error: "failed") -> Iterator[None]:
+    """Open the run's 'running' rows; if the body raises, `stop(error)` ends the rest of the run's work and says
+    the status ('failed', or 'cancelled' for a run Prefect cancels); mark the rows so with the error, re-raise.
     (Success is recorded by finish_runs inside the load's own transaction.) While the body runs, a session of its
     own holds the run's lock: when the process dies, the session and the lock go with it, and the next run sees the
     rows abandoned (mark_abandoned_runs)."""
@@ -72,7 +83,8 @@ def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec
         try:
             yield
         except BaseException as error:
-            fail_runs(url, run_id, f"{type(error).__name__}: {error}")
+            status = stop(error)
+            fail_runs(url, run_id, failure_message(error, status), status)
             raise
 
 

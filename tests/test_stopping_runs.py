@@ -1,0 +1,78 @@
+"""A run told to stop stops within seconds. A real `python -m flows.delivery` (its own local Prefect server on its
+own PREFECT_HOME) is sent SIGTERM, as `docker stop` and an ECS task stop send it, while it waits on a slow GitHub
+answer or retries a failing one: it exits within 10 s (not after the request's 60 s timeout), its etl.runs rows say
+it was stopped, nothing is loaded, and it gave its GitHub slot back."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fake_github import FakeGitHub, RunningFake
+from fake_github.server import Fault
+from tasks.warehouse.database import drop_database, ensure_database, with_database
+from tests.conftest import query
+from tests.runs import TOKEN, small_board
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture
+def stoppable_run(tmp_path, postgres_admin_url, migrated_template):
+    """Start a run against a fake GitHub with `fault` injected; yield (start, fake, url, prefect_home)."""
+    name = "dm_stopped_run"
+    drop_database(postgres_admin_url, name)
+    ensure_database(postgres_admin_url, name, template=migrated_template)
+    url = with_database(postgres_admin_url, name)
+    world, _, _ = small_board(issues=3, sprint_start=datetime.now(timezone.utc).date())
+    config = tmp_path / "boards.yaml"
+    config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
+    environment.update({"PREFECT_HOME": str(tmp_path / "prefect"), "GITHUB_TOKEN": TOKEN,
+                        "DELIVERY_METRICS_HOME": str(tmp_path / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
+    fake = FakeGitHub(world, token=TOKEN)
+    with RunningFake(fake) as running:
+        def start() -> subprocess.Popen:
+            return subprocess.Popen(
+                [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", url,
+                 "--github-url", running.url, "--landing", str(tmp_path / "landing")],
+                cwd=ROOT, env=environment, stdout=(tmp_path / "run.log").open("w"), stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+        yield start, fake, url, tmp_path
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.mark.parametrize("fault", [Fault(delay=600, times=1), Fault(status=502, times=1000)],
+                         ids=["waiting on a slow answer", "retrying a failing endpoint"])
+def test_a_run_sent_sigterm_stops_within_seconds_and_loads_nothing(stoppable_run, fault):
+    start, fake, url, folder = stoppable_run
+    fake.inject(fault)
+    run = start()
+    try:
+        deadline = time.monotonic() + 180
+        while not fake.arrivals and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert fake.arrivals, (folder / "run.log").read_text()
+        time.sleep(2)  # inside the wait (or between retries) for a while
+        run.send_signal(signal.SIGTERM)
+        sent = time.monotonic()
+        run.wait(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    log = (folder / "run.log").read_text()
+    assert took < 10, f"the run exited {took:.0f} s after SIGTERM:\n{log[-2000:]}"
+    assert query(url, "select status, error_message from etl.runs") == [
+        ("failed", "stopped by a signal (TerminationSignal) before it finished; nothing of it was loaded")]
+    assert query(url, "select count(*) from github.item_versions") == [(0,)]
+    leases = [p for p in (folder / "prefect" / "concurrency_leases").glob("*.json") if p.name != "expirations.json"]
+    assert leases == [], f"the stopped run kept its GitHub slot: {[p.read_text() for p in leases]}"
