@@ -160,7 +160,8 @@ def delivery(
         github_token_block: name of a Secret block with the GitHub token (default: env GITHUB_TOKEN).
         warehouse_block: name of a SqlAlchemyConnector block for the warehouse (default: env DATABASE_URL,
             else the embedded Postgres).
-        landing_block: name of an S3Bucket block for the raw pages (default: the `landing` folder).
+        landing_block: name of an S3Bucket (or LocalFileSystem) block for the raw pages (default: the `landing`
+            folder).
         reconstruct_history: at a board's first read, rebuild the history of its issues before that read from
             GitHub's timestamps (when each item was added, each issue created and closed), so sprints and
             deliverables that ran before the first run have numbers.

@@ -24,7 +24,7 @@ def prune(landing: str | None = None, retention_days: int = 90, landing_block: s
     Args:
         landing: landing folder (default: landing/ beside the embedded warehouse).
         retention_days: keep landings observed within this many days.
-        landing_block: name of an S3Bucket block holding the landing zone instead.
+        landing_block: name of an S3Bucket (or LocalFileSystem) block holding the landing zone instead.
     """
     if retention_days < 1:
         raise ValueError("retention_days must be at least 1")

@@ -46,7 +46,8 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
 
     Args:
         output: folder to write the site into (default ./site).
-        site_block: name of an S3Bucket block to upload the site to instead (e.g. a bucket served as a website).
+        site_block: name of an S3Bucket block to upload the site to instead (e.g. a bucket served as a website), or
+            of a LocalFileSystem block whose folder receives it.
         warehouse_block: SqlAlchemyConnector block of the warehouse (default: env DATABASE_URL, else embedded).
         language: locale file of the site's strings (tasks/publish/locale/<language>.json).
         site_url: public address of the site, for the link artifact.
@@ -68,9 +69,12 @@ def publish(output: str | None = "site", site_block: str | None = None, warehous
 
 def _write(files: dict[str, bytes], output: str | None, site_block: str | None) -> str:
     if site_block:
-        from tasks.landing.s3 import S3Store
+        from tasks.landing.zone import FolderStore
+        from tasks.resources import place_of_block
 
-        store = S3Store.from_block(site_block)
+        store = place_of_block(site_block)
+        if isinstance(store, FolderStore):  # a LocalFileSystem block: a folder, replaced as a local publish does
+            return str(write_site(files, store.root.resolve()))
         for name, content in files.items():
             store.write(name, content)
         return store.describe("index.html")

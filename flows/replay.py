@@ -39,7 +39,7 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
 
     Args:
         landing: landing folder (default: landing/ beside the embedded warehouse).
-        landing_block: name of an S3Bucket block holding the landing zone instead.
+        landing_block: name of an S3Bucket (or LocalFileSystem) block holding the landing zone instead.
         warehouse_block: name of a SqlAlchemyConnector block (default: env DATABASE_URL, else embedded).
     """
     logger = get_run_logger()

@@ -44,7 +44,29 @@ def warehouse_url_from_block(block: str) -> str:
 
 def landing_store(landing: str | None = None, landing_block: str | None = None) -> LandingStore:
     if landing_block:
-        from tasks.landing.s3 import S3Store
-
-        return S3Store.from_block(landing_block)
+        return place_of_block(landing_block)
     return as_store(Path(landing) if landing else default_landing_root())
+
+
+def place_of_block(name: str):
+    """Where a block named `name` keeps files: an S3Bucket block's bucket and folder (production), or a
+    LocalFileSystem block's folder (a one-machine setup: deployments/local.py). The same flow parameter takes either,
+    so the deployments of prefect.yaml run unchanged on both."""
+    from prefect.filesystems import LocalFileSystem
+    from prefect_aws import S3Bucket
+
+    from tasks.config import ConfigError
+    from tasks.landing.s3 import S3Store
+
+    for kind in (S3Bucket, LocalFileSystem):
+        try:
+            block = kind.load(name)
+        except ValueError:  # no block of that kind by that name
+            continue
+        if isinstance(block, LocalFileSystem):
+            if not block.basepath:
+                raise ConfigError(f"the LocalFileSystem block '{name}' has no basepath: give it the folder to use")
+            return as_store(Path(block.basepath).expanduser())
+        return S3Store.from_s3_bucket(block)
+    raise ConfigError(f"no S3Bucket or LocalFileSystem block is named '{name}': create it (python -m "
+                      "deployments.blocks, or python -m deployments.local up) or fix the block name parameter")

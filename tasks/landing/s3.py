@@ -16,7 +16,10 @@ class S3Store:
     def from_block(cls, name: str) -> "S3Store":
         from prefect_aws import S3Bucket
 
-        block = S3Bucket.load(name)
+        return cls.from_s3_bucket(S3Bucket.load(name))
+
+    @classmethod
+    def from_s3_bucket(cls, block) -> "S3Store":
         return cls(block.bucket_name, (block.bucket_folder or "").strip("/"), block.credentials.get_client("s3"))
 
     def _key(self, key: str) -> str:
