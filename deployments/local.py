@@ -72,6 +72,7 @@ class LocalProduction:
     warehouse_url: str = field(repr=False)
     receiver_port: int = 0
     github_url: str | None = None
+    github_token: str | None = field(default=None, repr=False)  # default: env GITHUB_TOKEN
     worker_settings: dict[str, str] = field(default_factory=dict)  # Prefect settings of the worker (poll interval)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -121,7 +122,8 @@ class LocalProduction:
                         name=POOL, type="process", base_job_template=ProcessWorker.get_default_base_job_template()))
                 except ObjectAlreadyExists:
                     pass
-            environ = {"WAREHOUSE_URL": self.warehouse_url, "GITHUB_TOKEN": os.environ.get("GITHUB_TOKEN", "")}
+            environ = {"WAREHOUSE_URL": self.warehouse_url,
+                       "GITHUB_TOKEN": self.github_token or os.environ.get("GITHUB_TOKEN", "")}
             save_blocks(build_parser().parse_args(["--github-token-block", names["github_token_block"],
                                                    "--warehouse-block", names["warehouse_block"]]), environ)
             for parameter in FOLDER_BLOCKS:
