@@ -17,6 +17,7 @@ RUN uv sync --locked --no-dev --no-install-project
 COPY flows ./flows
 COPY tasks ./tasks
 COPY deployments ./deployments
+COPY fake_github ./fake_github
 RUN uv sync --locked --no-dev && chown -R pipeline /opt/delivery-metrics
 
 USER pipeline

@@ -85,6 +85,17 @@ def test_dockerfile_is_slim_locked_non_root_and_secret_free():
     assert 'CMD ["python", "-m", "flows.delivery", "--help"]' in dockerfile
 
 
+def test_the_image_holds_every_package_of_the_project():
+    """Each package pyproject.toml ships is copied into the image (the demo, `docker run … --demo`, needs the fake
+    GitHub's sample organisation)."""
+    import tomllib
+
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]["wheel"][
+        "packages"]
+    copied = {line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")}
+    assert set(packages) <= copied
+
+
 def test_blocks_round_trip_and_give_the_pipeline_what_it_needs(prefect_harness, monkeypatch):
     from prefect.blocks.system import Secret
     from prefect_aws import S3Bucket
@@ -104,3 +115,32 @@ def test_blocks_round_trip_and_give_the_pipeline_what_it_needs(prefect_harness, 
     assert warehouse_url_from_block("t-warehouse") == "postgresql://etl:p%40ss@db.internal:6543/wh"
     bucket = S3Bucket.load("t-landing")
     assert (bucket.bucket_name, bucket.bucket_folder) == ("acme-landing", "delivery")
+
+
+def test_the_local_prefect_yaml_differs_from_prefect_yaml_only_in_the_pool_and_the_image_steps():
+    from deployments.local import POOL, local_prefect_yaml
+
+    project = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    local = local_prefect_yaml(project, env={"DELIVERY_METRICS_HOME": "/srv/dm"})
+    assert "build" not in local and "push" not in local
+    assert local["pull"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
+    assert [d["name"] for d in local["deployments"]] == [d["name"] for d in project["deployments"]]
+    for written, deployed in zip(project["deployments"], local["deployments"]):
+        assert {k: v for k, v in deployed.items() if k != "work_pool"} == {
+            k: v for k, v in written.items() if k != "work_pool"}
+        assert deployed["work_pool"]["name"] == POOL
+        assert deployed["work_pool"]["job_variables"]["env"] == {"PREFECT_LOGGING_LEVEL": "INFO",
+                                                                 "DELIVERY_METRICS_HOME": "/srv/dm"}
+
+
+def test_a_landing_or_site_block_may_be_a_folder(prefect_harness, tmp_path):
+    from prefect.filesystems import LocalFileSystem
+
+    from tasks.config import ConfigError
+    from tasks.landing.zone import FolderStore
+    from tasks.resources import landing_store, place_of_block
+
+    LocalFileSystem(basepath=str(tmp_path / "landing")).save("t-folder-landing", overwrite=True)
+    assert landing_store(landing_block="t-folder-landing") == FolderStore(tmp_path / "landing")
+    with pytest.raises(ConfigError, match="no S3Bucket or LocalFileSystem block is named 't-missing'"):
+        place_of_block("t-missing")
