@@ -250,7 +250,11 @@ class FakeWorld:
         item.updated_at = self.now
 
     def remove_item(self, project: Project, content) -> None:
-        project.items.remove(project.item_for(content.id))
+        """Delete the item from the board: its node id no longer resolves (a new add makes a new item)."""
+        item = project.item_for(content.id)
+        project.items.remove(item)
+        self.nodes.pop(item.id, None)
+        self.item_project.pop(item.id, None)
 
     def close(self, issue: Issue, reason: str = "COMPLETED") -> None:
         issue.state, issue.state_reason, issue.closed_at = "CLOSED", reason, self.now

@@ -186,6 +186,9 @@ class Resolvers:
     def resolve_ProjectV2Item_updatedAt(self, item: Item, info):
         return iso(item.updated_at)
 
+    def resolve_ProjectV2Item_project(self, item: Item, info):
+        return self.world.item_project[item.id]
+
     def resolve_ProjectV2Item_content(self, item: Item, info):
         if isinstance(item.content, Issue) and not item.content.readable:
             raise github_error("Resource not accessible by integration", "FORBIDDEN")
@@ -270,10 +273,11 @@ class Resolvers:
 class _NotFound:
     """A `nodes(ids:)` entry GitHub cannot show: resolving any field of it raises NOT_FOUND at its path."""
 
-    typename = "Issue"
-
     def __init__(self, node_id: str):
         self.node_id = node_id
+        self.typename = "ProjectV2Item" if node_id.startswith("PVTI_") else "Issue"
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # Python's own probes (is it awaitable?), not a GraphQL field
+            raise AttributeError(name)
         raise github_error(f"Could not resolve to a node with the global id of '{self.node_id}'", "NOT_FOUND")

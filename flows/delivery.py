@@ -63,9 +63,10 @@ class PrefectStages:
         return warehouse.read_known_issues(warehouse_address)
 
     def extract_boards(self, request, landing, known):
+        manifest = landing.manifest()
         futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec,
-                                                quote(known))
-                   for spec in request.projects]
+                                                quote(known), manifest.targets_of(spec))
+                   for spec in manifest.boards_read()]
         for future in futures:  # waited on in slices, so that a SIGTERM reaches this (the main) thread at once
             stopping.until_done(lambda seconds, future=future: future.wait(seconds) or future.wrapped_future.done())
         return [future.result() for future in futures]
@@ -147,6 +148,7 @@ def delivery(
     landing_block: str | None = None,
     reconstruct_history: bool = True,
     segments: list[SegmentSpec] | None = None,
+    targets: dict[str, list[str]] | None = None,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -168,11 +170,14 @@ def delivery(
         segments: named subsets of issues (a team, a component) with metrics and site pages of their own, each a
             name and filters on label, assignee, repository, issue_type or board field; when given they replace
             the warehouse's segments (docs/metrics.md, "Segments").
+        targets: a targeted run (what the webhook receiver asks for): board ("owner/number") -> the node ids of its
+            items to read; only those boards and items are read (docs/metrics.md, "Targeted runs and full
+            scans"). Leave out for a full scan of every board.
     """
     request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
                               warehouse_block=warehouse_block, landing_block=landing_block,
-                              reconstruct_history=reconstruct_history, segments=segments)
+                              reconstruct_history=reconstruct_history, segments=segments, targets=targets)
     with telemetry.continued_trace(trace_parent()):  # a run a webhook asked for continues the webhook's trace
         return run_delivery(request, PrefectStages(), current_run_id()).summary()
 

@@ -31,6 +31,7 @@ from tasks.warehouse import stages as warehouse
 from tasks.warehouse.events import events_since_previous_run
 from tasks.warehouse.load import LoadResult
 from tasks.warehouse.runs import known_issues, mark_abandoned_runs, recorded_run
+from tasks.warehouse.scans import plan_scans, scanned_boards
 from tasks.warehouse.stages import WarehouseAddress
 
 
@@ -48,6 +49,7 @@ class DeliveryRequest:
     landing_block: str | None = None
     reconstruct_history: bool = True
     segments: list[SegmentSpec] | None = None  # None leaves the warehouse's segments as they are
+    targets: dict[str, list[str]] | None = None  # board label -> item ids: a targeted run (None: full scans)
 
 
 class Stages(Protocol):
@@ -57,7 +59,8 @@ class Stages(Protocol):
     def release_slots_of(self, run_ids: set[str]) -> None: ...
     def prepare_warehouse(self, block: str | None) -> WarehouseAddress: ...
     def read_known_issues(self, warehouse: WarehouseAddress) -> dict[str, KnownIssue]: ...
-    def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]: ...
+    def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]:
+        """Read the boards of the landing's manifest: in full, or the items its `scans` name."""
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead: ...
     def transform(self, landing: RunLanding) -> RunFrames: ...
@@ -134,21 +137,23 @@ def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> Delive
     with _timed(seconds, "prepare_warehouse"):
         warehouse_address = stages.prepare_warehouse(request.warehouse_block)
     warehouse.check_report_timezone(warehouse_address.url, settings.report_timezone)
+    scans = plan_scans(settings.projects, request.targets, scanned_boards(warehouse_address.url)
+                       if request.targets is not None else set())
     stages.release_slots_of(mark_abandoned_runs(warehouse_address.url))  # a killed run's GitHub slot, at once
-    landing = start_run_landing(
-        landing_store(request.landing, request.landing_block),
-        RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects, report_timezone=settings.report_timezone,
-                    github_graphql_url=extract.github_url(request.github_graphql_url),
-                    reconstruct_history=settings.reconstruct_history, segments=settings.segments),
-    )
-    with recorded_run(warehouse_address.url, run_id, as_of, settings.projects, stages.stop):
+    manifest = RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects,
+                           report_timezone=settings.report_timezone,
+                           github_graphql_url=extract.github_url(request.github_graphql_url),
+                           reconstruct_history=settings.reconstruct_history, segments=settings.segments, scans=scans)
+    landing = start_run_landing(landing_store(request.landing, request.landing_block), manifest)
+    read = manifest.boards_read()
+    with recorded_run(warehouse_address.url, run_id, as_of, read, stages.stop, scans):
         with _timed(seconds, "read_known_issues"):
             known = stages.read_known_issues(warehouse_address)
         with _timed(seconds, "extract_boards"):
             extraction = extract.ExtractionReport(boards=stages.extract_boards(request, landing, set(known)))
         with _timed(seconds, "extract_issue_graph"):
             extraction.issue_graph = stages.extract_issue_graph(request, landing, extraction.boards, known)
-        events = events_since_previous_run(warehouse_address.url, settings.projects, as_of)
+        events = events_since_previous_run(warehouse_address.url, read, as_of)
         if events:
             landing.write(WEBHOOK_EVENTS_FILE, {"events": events})
         extract.mark_complete(landing, extraction)
@@ -203,9 +208,10 @@ class DirectStages:
         return known_issues(warehouse_address.url)
 
     def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]:
-        token = self._token(request)
+        token, manifest = self._token(request), landing.manifest()
         return [extract.extract_board(extract.github_url(request.github_graphql_url), token, landing, spec,
-                                      self.policy, known, self._token_source(request)) for spec in request.projects]
+                                      self.policy, known, self._token_source(request), manifest.targets_of(spec))
+                for spec in manifest.boards_read()]
 
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead:

@@ -72,7 +72,7 @@ def replay(landing: str | None = None, landing_block: str | None = None, warehou
             logger.warning("refusing %s: %s", run.name, problem)
             continue
         try:  # a run the warehouse refuses (e.g. older than its history) is listed; the others go on
-            with recorded_run(warehouse.url, run_id, as_of, manifest.projects):
+            with recorded_run(warehouse.url, run_id, as_of, manifest.boards_read(), scans=manifest.scans):
                 result = load_and_record(warehouse.url, frames, as_of, run_id, spend, manifest.report_timezone,
                                          refresh_metrics=False, reconstruct_history=manifest.reconstruct_history,
                                          segments=manifest.segments)

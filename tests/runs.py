@@ -29,9 +29,9 @@ def small_board(issues: int = 5, sprint_start: date = date(2026, 1, 5)):
 
 def deliver(database_url: str, github_url: str, specs: list[ProjectSpec], as_of: datetime, landing_root: Path,
             token: str = TOKEN, report_timezone: str = "UTC", reconstruct_history: bool = True,
-            segments: list[SegmentSpec] | None = None) -> DeliveryRun:
-    """One delivery run, exactly as the flow orders it, without Prefect."""
+            segments: list[SegmentSpec] | None = None, targets: dict[str, list[str]] | None = None) -> DeliveryRun:
+    """One delivery run, exactly as the flow orders it, without Prefect (`targets`: a targeted run)."""
     request = DeliveryRequest(projects=specs, report_timezone=report_timezone, as_of=as_of, landing=str(landing_root),
                               github_graphql_url=github_url, reconstruct_history=reconstruct_history,
-                              segments=segments)
+                              segments=segments, targets=targets)
     return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tasks.config import ProjectSpec
 from tasks.extract.client import GitHubClient
 from tasks.extract.errors import GitHubFieldMissing, GitHubNotFound, GitHubQueryError
-from tasks.landing.zone import RunLanding, board_folder
+from tasks.landing.zone import TARGETED_PAGES, RunLanding, board_folder, targeted_items
 
 # The configured field of a sprint board, the spec attribute naming it, and the type GitHub must report.
 SPRINT_BOARD_FIELDS = (("sprint_field", "ITERATION"), ("points_field", "NUMBER"), ("status_field", "SINGLE_SELECT"))
@@ -25,6 +25,7 @@ class BoardRead:
     requests: int = 0
     points: int = 0
     issues: dict[str, dict] | None = None  # issue id -> IssueFields as GitHub returned them
+    targeted: bool = False  # only the items a targeted run asked for were read
 
 
 def read_project(client: GitHubClient, landing: RunLanding, spec: ProjectSpec) -> dict:
@@ -65,6 +66,42 @@ def mostly_new(issue_ids: list[str], known: set[str] | None) -> bool:
     return known is not None and sum(issue_id not in known for issue_id in issue_ids) * 2 > len(issue_ids)
 
 
+IDS_PER_REQUEST = 100  # GitHub's limit for nodes(ids:)
+
+
+def read_items_by_id(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, item_ids: list[str]) -> BoardRead:
+    """A targeted read of a board: its fields (the transform needs them), then the items asked for, 100 ids a
+    request, each page landing before the next is asked for (docs/metrics.md, "Targeted runs and full scans")."""
+    requests_before, points_before = client.requests, client.points
+    project = read_project(client, landing, spec)
+    read = BoardRead(spec=spec, project_id=project["id"], title=project["title"], issues={}, targeted=True)
+    for page_number, start in enumerate(range(0, len(item_ids), IDS_PER_REQUEST), 1):
+        ids = item_ids[start:start + IDS_PER_REQUEST]
+        response = client.query("items_by_id", {"ids": ids})
+        page = {"query": "items_by_id", "ids": ids, **response.__dict__}
+        if not isinstance((response.data or {}).get("nodes"), list):
+            raise GitHubQueryError(f"board {spec.label}: the items asked for by id came back empty: "
+                                   f"{[e.get('message') for e in response.errors][:3]}")
+        landing.write(f"{board_folder(spec.owner, spec.number)}/{TARGETED_PAGES}-{page_number:04d}.json", page)
+        for item in targeted_items(page, project["id"]):
+            _count_item(read, item)
+    read.requests = client.requests - requests_before
+    read.points = client.points - points_before
+    return read
+
+
+def _count_item(read: BoardRead, item: dict) -> str | None:
+    """Count one item read into `read`; the id of its issue, if it shows one."""
+    read.items += 1
+    content = item.get("content")
+    if content is None and item.get("type") in ("ISSUE", "REDACTED"):
+        read.unreadable_items += 1
+    elif content is not None and content.get("__typename") == "Issue":
+        read.issues[content["id"]] = content
+        return content["id"]
+    return None
+
+
 def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max_items: int | None = None,
                known: set[str] | None = None) -> BoardRead:
     """Read the board's fields and every item; each page lands before the next is asked for. With `known` (the
@@ -83,17 +120,8 @@ def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max
         if items is None:
             raise GitHubQueryError(f"board {spec.label}: page {page_number} of items came back empty: "
                                    f"{[e.get('message') for e in response.errors][:3]}")
-        page_issues = []
-        for item in items["nodes"]:
-            if item is None:
-                continue
-            read.items += 1
-            content = item.get("content")
-            if content is None and item.get("type") in ("ISSUE", "REDACTED"):
-                read.unreadable_items += 1
-            elif content is not None and content.get("__typename") == "Issue":
-                read.issues[content["id"]] = content
-                page_issues.append(content["id"])
+        page_issues = [issue_id for item in items["nodes"] if item is not None
+                       and (issue_id := _count_item(read, item)) is not None]
         query = "project_items_detailed" if mostly_new(page_issues, known) else "project_items"
         if not items["pageInfo"]["hasNextPage"] or (max_items is not None and read.items >= max_items):
             break

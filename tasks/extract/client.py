@@ -40,7 +40,7 @@ from tasks.extract.errors import (
 DEFAULT_GITHUB_URL = "https://api.github.com/graphql"
 USER_AGENT = "delivery-metrics/0.1 (GitHub Projects sprint metrics pipeline)"
 QUERIES_FOLDER = Path(__file__).parent / "queries"
-FRAGMENT_FILES = ("board_items", "field_name", "issue_fields", "issue_people")  # one fragment each
+FRAGMENT_FILES = ("board_item", "board_items", "field_name", "issue_fields", "issue_people")  # one fragment each
 
 
 @cache

@@ -4,7 +4,7 @@ GitHub charges every connection under a 100-item page a point per page, so the b
 fields. This module spends points only where something moved:
 
 - issues seen before but on no board now (epics, work items under deliverables) are re-read by id, 1 point per
-  100, so their state stays current;
+  100, so their state stays current (by full scans: a targeted run reads only around the items it was asked for);
 - parents not yet seen are read by id, climbing until a root (a visited set cuts parent-link cycles);
 - sub-issues are listed only for issues whose update time or sub-issue summary moved since the last stored
   observation (and, recursively, for new children that have sub-issues themselves);
@@ -56,12 +56,12 @@ class _Pager:
 
 
 def complete_issue_graph(client: GitHubClient, landing: RunLanding, board_issues: dict[str, dict],
-                         known: dict[str, KnownIssue]) -> IssueGraphRead:
+                         known: dict[str, KnownIssue], targeted: bool = False) -> IssueGraphRead:
     requests_before, points_before = client.requests, client.points
     read = IssueGraphRead(issues=dict(board_issues))
     pager = _Pager(landing)
     expanded: set[str] = set()
-    to_read = [issue_id for issue_id in known if issue_id not in read.issues]
+    to_read = [] if targeted else [issue_id for issue_id in known if issue_id not in read.issues]
     while True:
         for batch in _batches(to_read):
             response = client.query("issues", {"ids": batch})

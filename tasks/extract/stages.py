@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from tasks import telemetry
 from tasks.config import ProjectSpec
-from tasks.extract.board import BoardRead, read_board
+from tasks.extract.board import BoardRead, read_board, read_items_by_id
 from tasks.extract.client import DEFAULT_GITHUB_URL, GitHubClient, RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead, complete_issue_graph
 from tasks.landing.zone import COMPLETE, RunLanding
@@ -50,11 +50,18 @@ def github_url(configured: str | None = None) -> str:
 
 def extract_board(url: str, token: str, landing: RunLanding, spec: ProjectSpec,
                   policy: RetryPolicy | None = None, known: set[str] | None = None,
-                  token_source: str | None = None) -> BoardRead:
-    """Read one board's fields and every item into the landing zone (`known`: the issue ids the warehouse holds)."""
-    with telemetry.span("extract board", **{"delivery.board": spec.label, "delivery.board.role": spec.role}) as span:
-        read = _with_client(url, token, policy, lambda client: read_board(client, landing, spec, known=known),
-                            token_source)
+                  token_source: str | None = None, item_ids: list[str] | None = None) -> BoardRead:
+    """Read one board's fields and every item into the landing zone (`known`: the issue ids the warehouse holds);
+    with `item_ids`, only those items (a targeted run)."""
+    def scan(client: GitHubClient) -> BoardRead:
+        if item_ids is not None:
+            return read_items_by_id(client, landing, spec, item_ids)
+        return read_board(client, landing, spec, known=known)
+
+    with telemetry.span("extract board", **{"delivery.board": spec.label, "delivery.board.role": spec.role,
+                                            "delivery.targeted_items": -1 if item_ids is None else len(item_ids)}
+                        ) as span:
+        read = _with_client(url, token, policy, scan, token_source)
         span.set_attributes({"delivery.items": read.items, "delivery.unreadable_items": read.unreadable_items,
                              "delivery.graphql_requests": read.requests, "github.points": read.points})
     telemetry.items_read.add(read.items, {"delivery.board": spec.label})
@@ -69,8 +76,10 @@ def extract_issue_graph(url: str, token: str, landing: RunLanding, boards: list[
     for board in boards:
         board_issues.update(board.issues or {})
     with telemetry.span("extract issue graph", **{"delivery.board_issues": len(board_issues)}) as span:
+        targeted = bool(boards) and all(board.targeted for board in boards)  # else a full scan's refresh
         graph = _with_client(url, token, policy,
-                             lambda client: complete_issue_graph(client, landing, board_issues, known), token_source)
+                             lambda client: complete_issue_graph(client, landing, board_issues, known, targeted),
+                             token_source)
         span.set_attributes({"delivery.issues_detailed": graph.detailed, "delivery.graphql_requests": graph.requests,
                              "github.points": graph.points})
     return graph

@@ -30,10 +30,10 @@ __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
 @task(name="extract-board", task_run_name="extract-{spec.owner}-{spec.number}", timeout_seconds=3 * 3600,
       cache_policy=NO_CACHE, **RETRIES)
 def extract_board(url: str | None, token_block: str | None, landing: RunLanding, spec: ProjectSpec,
-                  known: set[str] | None = None) -> BoardRead:
+                  known: set[str] | None = None, item_ids: list[str] | None = None) -> BoardRead:
     with github_slot(flow_run.get_id()):
         return stages.extract_board(stages.github_url(url), github_token(token_block), landing, spec, known=known,
-                                    token_source=github_token_source(token_block))
+                                    token_source=github_token_source(token_block), item_ids=item_ids)
 
 
 @task(name="extract-issue-graph", timeout_seconds=3 * 3600, cache_policy=NO_CACHE, **RETRIES)

@@ -92,12 +92,25 @@ class RunManifest:
     github_graphql_url: str | None = None
     reconstruct_history: bool = False  # a landing written before the option existed reconstructed nothing
     segments: list[SegmentSpec] | None = None  # None: the run left the warehouse's segments as they were
+    # The boards the run read, by label: None for a full scan, else the item ids a targeted run asked for. None (and
+    # in landings written before targeted runs): every board of `projects`, in full. `projects` keeps every configured
+    # board in order either way (the order is the boards' precedence).
+    scans: dict[str, list[str] | None] | None = None
 
     def to_json(self) -> dict:
         return {"run_id": self.run_id, "as_of": self.as_of.isoformat(), "report_timezone": self.report_timezone,
                 "github_graphql_url": self.github_graphql_url, "reconstruct_history": self.reconstruct_history,
                 "projects": [spec.model_dump() for spec in self.projects],
-                "segments": None if self.segments is None else [segment.filter_json() for segment in self.segments]}
+                "segments": None if self.segments is None else [segment.filter_json() for segment in self.segments],
+                "scans": self.scans}
+
+    def boards_read(self) -> list[ProjectSpec]:
+        """The boards this run read, in configured order."""
+        return [spec for spec in self.projects if self.scans is None or spec.label in self.scans]
+
+    def targets_of(self, spec: ProjectSpec) -> list[str] | None:
+        """The item ids a targeted run asked for on this board; None when it scanned the board in full."""
+        return None if self.scans is None else self.scans.get(spec.label)
 
     @classmethod
     def from_json(cls, raw: dict, source: str) -> "RunManifest":
@@ -115,10 +128,20 @@ class RunManifest:
                        github_graphql_url=raw.get("github_graphql_url"),
                        reconstruct_history=bool(raw.get("reconstruct_history", False)),
                        segments=None if raw.get("segments") is None else [
-                           SegmentSpec.model_validate(segment) for segment in raw["segments"]])
+                           SegmentSpec.model_validate(segment) for segment in raw["segments"]],
+                       scans=_scans(raw.get("scans")))
         except (KeyError, TypeError, ValueError) as error:
             detail = f"missing key {error}" if isinstance(error, KeyError) else str(error).splitlines()[0]
             raise LandingError(f"{source} is not a usable run manifest: {detail}") from None
+
+
+def _scans(raw) -> dict[str, list[str] | None] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(ids is None or (isinstance(ids, list) and all(isinstance(i, str) for i in ids))
+                                            for ids in raw.values()):
+        raise ValueError("scans must map board labels to null or a list of item ids")
+    return {str(label): ids for label, ids in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,17 @@ def default_landing_root() -> Path:
 
 def board_folder(owner: str, number: int) -> str:
     return f"{owner.lower()}/{number}"
+
+
+TARGETED_PAGES = "targeted"  # a targeted run's items, read by id: <board folder>/targeted-0001.json, …
+
+
+def targeted_items(page: dict, project_id: str) -> list[dict]:
+    """The items of a landed `items_by_id` page that GitHub shows on the board `project_id` (an id asked for that
+    GitHub no longer shows, or shows on another board, is not among them)."""
+    nodes = ((page.get("data") or {}).get("nodes")) or []
+    return [node for node in nodes if node and node.get("__typename") == "ProjectV2Item"
+            and (node.get("project") or {}).get("id") == project_id]
 
 
 def start_run_landing(root, manifest: RunManifest) -> RunLanding:

@@ -11,10 +11,11 @@ from tasks.config import ProjectSpec
 from tasks.transform.schemas import FIELD_OPTIONS, FIELDS, PROJECTS, SPRINTS
 
 
-def projects_frame(boards: list[tuple[ProjectSpec, dict]]) -> pl.DataFrame:
-    """One row per board; `boards` pairs each spec (in configured order) with its ProjectV2 answer."""
+def projects_frame(boards: list[tuple[int, ProjectSpec, dict]]) -> pl.DataFrame:
+    """One row per board read; `boards` holds each one's position among the configured boards (its precedence),
+    spec and ProjectV2 answer."""
     rows = []
-    for position, (spec, page) in enumerate(boards):
+    for position, spec, page in boards:
         owner = page["data"]["repositoryOwner"]
         project = owner["projectV2"]
         rows.append({

@@ -7,8 +7,15 @@ from dataclasses import dataclass, fields
 import polars as pl
 
 from tasks.config import ProjectSpec
-from tasks.landing.zone import WEBHOOK_EVENTS_FILE, LandingError, RunLanding, board_folder
-from tasks.transform.schemas import WEBHOOK_EVENTS
+from tasks.landing.zone import (
+    TARGETED_PAGES,
+    WEBHOOK_EVENTS_FILE,
+    LandingError,
+    RunLanding,
+    board_folder,
+    targeted_items,
+)
+from tasks.transform.schemas import TARGETS, WEBHOOK_EVENTS
 from tasks.transform.boards import field_options_frame, fields_frame, projects_frame, sprints_frame
 from tasks.transform.issues import issue_details_frame, issues_frame, issues_in_pages, pull_requests_frame
 from tasks.transform.items import field_values_frame, items_frame, unreadable_items_frame
@@ -27,6 +34,7 @@ class RunFrames:
     pull_requests: pl.DataFrame
     unreadable: pl.DataFrame
     webhook_events: pl.DataFrame
+    targets: pl.DataFrame  # (project_id, item_id) asked for by a targeted run; empty for full scans
 
     def row_counts(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name).height for f in fields(self)}
@@ -44,15 +52,28 @@ def _landed_board(page: dict, spec: ProjectSpec, source: str) -> str:
     return board["id"]
 
 
+def targeted_pages(pages, project_id: str) -> list[dict]:
+    """A targeted run's pages as pages of the board's items: only the items GitHub shows on that board."""
+    return [{"data": {"node": {"items": {"nodes": targeted_items(page, project_id)}}}} for page in pages]
+
+
 def frames_from_landing(landing: RunLanding) -> RunFrames:
-    specs = landing.manifest().projects
+    manifest = landing.manifest()
     boards, fields_, options, sprints, items, values, unreadable, all_item_pages = [], [], [], [], [], [], [], []
-    for spec in specs:
+    targets = []
+    for position, spec in enumerate(manifest.projects):
+        if spec not in manifest.boards_read():
+            continue
         folder = board_folder(spec.owner, spec.number)
         project_page = landing.read(f"{folder}/project.json")
         project_id = _landed_board(project_page, spec, landing.store.describe(f"{landing.name}/{folder}/project.json"))
-        item_pages = list(landing.pages(folder, "items"))
-        boards.append((spec, project_page))
+        asked = manifest.targets_of(spec)
+        if asked is None:
+            item_pages = list(landing.pages(folder, "items"))
+        else:
+            item_pages = targeted_pages(landing.pages(folder, TARGETED_PAGES), project_id)
+            targets += [{"project_id": project_id, "item_id": item_id} for item_id in asked]
+        boards.append((position, spec, project_page))
         fields_.append(fields_frame(project_page))
         options.append(field_options_frame(project_page))
         sprints.append(sprints_frame(project_page))
@@ -75,6 +96,7 @@ def frames_from_landing(landing: RunLanding) -> RunFrames:
         pull_requests=pull_requests_frame(all_item_pages),
         unreadable=pl.concat(unreadable),
         webhook_events=webhook_events_frame(landing),
+        targets=pl.DataFrame(targets, schema=TARGETS),
     )
 
 

@@ -38,6 +38,7 @@ PULL_REQUESTS = {
     "pull_request_id": pl.String, "url": pl.String, "repository": pl.String, "number": pl.Int32,
     "title": pl.String, "state": pl.String,
 }
+TARGETS = {"project_id": pl.String, "item_id": pl.String}  # the items a targeted run asked for, per board
 UNREADABLE = {"project_id": pl.String, "item_id": pl.String, "issue_id": pl.String, "reason": pl.String}
 
 

@@ -23,7 +23,7 @@ STAGING = {
     "stage_projects": "projects", "stage_fields": "fields", "stage_field_options": "field_options",
     "stage_sprints": "sprints", "stage_items": "items", "stage_issues": "issues",
     "stage_issue_details": "issue_details", "stage_pull_requests": "pull_requests",
-    "stage_webhook_events": "webhook_events",
+    "stage_webhook_events": "webhook_events", "stage_targets": "targets",
 }
 
 

@@ -25,15 +25,19 @@ class ProjectRunCounts:
     graphql_points: int = 0
 
 
-def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec], trace_id: str | None = None) -> None:
+def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec], trace_id: str | None = None,
+               scans: dict[str, list[str] | None] | None = None) -> None:
     with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
         for spec in specs:
+            targets = (scans or {}).get(spec.label)
             cursor.execute(
-                "insert into etl.runs (run_id, project_owner, project_number, as_of, status, trace_id) "
-                "values ($1::uuid, $2, $3, $4, 'running', $5) on conflict (run_id, project_owner, project_number) "
+                "insert into etl.runs (run_id, project_owner, project_number, as_of, status, trace_id, scan, targets) "
+                "values ($1::uuid, $2, $3, $4, 'running', $5, $6, $7) "
+                "on conflict (run_id, project_owner, project_number) "
                 "do update set status = 'running', started_at = clock_timestamp(), finished_at = null, "
-                "error_message = null, trace_id = excluded.trace_id",
-                parameters=(run_id, spec.owner, spec.number, as_of, trace_id),
+                "error_message = null, trace_id = excluded.trace_id, scan = excluded.scan, targets = excluded.targets",
+                parameters=(run_id, spec.owner, spec.number, as_of, trace_id,
+                            "full" if targets is None else "targeted", None if targets is None else len(targets)),
             )
 
 
@@ -70,7 +74,8 @@ def failure_message(error: BaseException, status: str) -> str:
 
 @contextmanager
 def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec],
-                 stop: Callable[[BaseException], str] = lambda error: "failed") -> Iterator[None]:
+                 stop: Callable[[BaseException], str] = lambda error: "failed",
+                 scans: dict[str, list[str] | None] | None = None) -> Iterator[None]:
     """Open the run's 'running' rows; if the body raises, `stop(error)` ends the rest of the run's work and says
     the status ('failed', or 'cancelled' for a run Prefect cancels); mark the rows so with the error, re-raise.
     (Success is recorded by finish_runs inside the load's own transaction.) While the body runs, a session of its
@@ -79,7 +84,7 @@ def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec
     with connect(url, autocommit=True) as alive, alive.cursor() as cursor:
         cursor.execute(RUN_LOCK, parameters=(run_id,))
         cursor.fetchall()
-        start_runs(url, run_id, as_of, specs, telemetry.trace_id())
+        start_runs(url, run_id, as_of, specs, telemetry.trace_id(), scans)
         try:
             yield
         except BaseException as error:

@@ -1,5 +1,6 @@
--- Close the open version of every item of the run's boards that changed or left its board ($1 = as_of).
--- Returns one row per board: project_id, versions closed.
+-- Close the open version of every item of the run's boards that changed or left its board ($1 = as_of). On a board
+-- a targeted run read (it has stage_targets rows), an item not read left the board only if the run asked for it;
+-- the others were not observed and stay as they are. Returns one row per board: project_id, versions closed.
 with staged as (
     select
         item_id, project_id, item_type, content_id, content_type, is_archived, status, sprint_id,
@@ -13,8 +14,10 @@ changed as (
     where current_version.valid_to is null
         and current_version.project_id in (select project_id from stage_projects)
         and (
-            staged.item_id is null
-            or (current_version.project_id, current_version.item_type, current_version.content_id,
+            (staged.item_id is null
+             and (current_version.project_id not in (select project_id from stage_targets)
+                  or current_version.item_id in (select item_id from stage_targets)))
+            or staged.item_id is not null and (current_version.project_id, current_version.item_type, current_version.content_id,
                 current_version.content_type, current_version.is_archived, current_version.status,
                 current_version.sprint_id, current_version.points, current_version.field_values)
             is distinct from

@@ -29,6 +29,7 @@ create temporary table stage_webhook_events (
     delivery_id text, event text, action text, occurred_at timestamptz, item_node_id text, content_node_id text,
     field_node_id text, field_name text, to_value text
 ) on commit drop;
+create temporary table stage_targets (project_id text, item_id text) on commit drop;
 -- No statement filters or joins on these wide values: the ANALYZE after ingest skips them.
 alter table stage_items alter column field_values set statistics 0;
 alter table stage_issues alter column title set statistics 0;
