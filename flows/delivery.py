@@ -148,7 +148,7 @@ def delivery(
     landing_block: str | None = None,
     reconstruct_history: bool = True,
     segments: list[SegmentSpec] | None = None,
-    targets: dict[str, list[str]] | None = None,
+    targets: dict[str, list[str] | None] | None = None,
 ) -> dict:
     """Read every board in `projects` and record what changed since the last run.
 
@@ -171,8 +171,8 @@ def delivery(
             name and filters on label, assignee, repository, issue_type or board field; when given they replace
             the warehouse's segments (docs/metrics.md, "Segments").
         targets: a targeted run (what the webhook receiver asks for): board ("owner/number") -> the node ids of its
-            items to read; only those boards and items are read (docs/metrics.md, "Targeted runs and full
-            scans"). Leave out for a full scan of every board.
+            items to read (null: that board in full); only those boards and items are read (docs/metrics.md,
+            "Targeted runs and full scans"). Leave out for a full scan of every board.
     """
     request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,

@@ -49,7 +49,7 @@ class DeliveryRequest:
     landing_block: str | None = None
     reconstruct_history: bool = True
     segments: list[SegmentSpec] | None = None  # None leaves the warehouse's segments as they are
-    targets: dict[str, list[str]] | None = None  # board label -> item ids: a targeted run (None: full scans)
+    targets: dict[str, list[str] | None] | None = None  # board label -> item ids (None: that board in full)
 
 
 class Stages(Protocol):
@@ -138,7 +138,7 @@ def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> Delive
         warehouse_address = stages.prepare_warehouse(request.warehouse_block)
     warehouse.check_report_timezone(warehouse_address.url, settings.report_timezone)
     scans = plan_scans(settings.projects, request.targets, scanned_boards(warehouse_address.url)
-                       if request.targets is not None else set())
+                       if request.targets is not None else {})
     stages.release_slots_of(mark_abandoned_runs(warehouse_address.url))  # a killed run's GitHub slot, at once
     manifest = RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects,
                            report_timezone=settings.report_timezone,

@@ -40,24 +40,25 @@ def flow_run_url(run_id) -> str | None:
 
 
 def deployment_trigger(deployment: str):
-    """Start the deployment's run with its own parameters (every configured board), as run_deployment does; the
-    current span's W3C trace context goes with it in the run's labels, where the delivery flow (and Prefect's own
-    run telemetry) continue the trace."""
+    """Start a targeted run of the deployment (its own parameters, every configured board, plus `targets`: the items
+    the events named, by board), as run_deployment does; the current span's W3C trace context goes with it in the
+    run's labels, where the delivery flow (and Prefect's own run telemetry) continue the trace."""
 
-    def start(boards: list[str]) -> None:
+    def start(targets: dict[str, list[str] | None]) -> None:
         from prefect.client.orchestration import get_client
         from prefect.telemetry.run_telemetry import LABELS_TRACEPARENT_KEY
 
         traceparent = telemetry.traceparent()
         with get_client(sync_client=True) as client:
             run = client.create_flow_run_from_deployment(
-                client.read_deployment_by_name(deployment).id, tags=["webhook"],
+                client.read_deployment_by_name(deployment).id, parameters={"targets": targets}, tags=["webhook"],
                 labels={LABELS_TRACEPARENT_KEY: traceparent} if traceparent else None)
         url = flow_run_url(run.id)
-        log.info("changes on %s: started %s (flow run %s%s)", ", ".join(boards), deployment, run.id,
-                 f", {url}" if url else "",
-                 extra={"fields": {"boards": ",".join(boards), "deployment": deployment, "flow_run": str(run.id),
-                                   "url": url}})
+        boards = ", ".join(f"{label} ({'in full' if ids is None else f'{len(ids)} item(s)'})"
+                           for label, ids in targets.items())
+        log.info("changes on %s: started %s (flow run %s%s)", boards, deployment, run.id, f", {url}" if url else "",
+                 extra={"fields": {"boards": ",".join(targets), "deployment": deployment, "flow_run": str(run.id),
+                                   "targets": sum(len(ids or ()) for ids in targets.values()), "url": url}})
 
     return start
 

@@ -50,7 +50,7 @@ def production(prefect_server, postgres_admin_url, migrated_template, tmp_path_f
         try:
             setup.up()
             with SyncPrefectClient(prefect_server.api_url) as client:
-                yield {"setup": setup, "fake": fake, "board": board, "url": url, "client": client}
+                yield {"setup": setup, "fake": fake, "board": board, "issues": issues, "url": url, "client": client}
         finally:
             setup.stop()
 
@@ -117,7 +117,8 @@ def test_every_deployment_of_prefect_yaml_is_on_the_server_as_written(production
 
 def test_a_manual_run_with_parameters_loads_reports_and_is_published(production):
     client, url, setup = production["client"], production["url"], production["setup"]
-    run_id = cli_run(production, "delivery-manual", 'projects=[{"owner": "acme", "number": 7, "role": "sprint"}]')
+    sprint_board = PROJECT["definitions"]["projects"][0]  # as prefect.yaml configures it: acme/7 alone
+    run_id = cli_run(production, "delivery-manual", f"projects={json.dumps([sprint_board])}")
     state = final_state(client, run_id)
     assert state.type.value == "COMPLETED", run_logs(client, run_id)[-3000:]
     assert query(url, "select project_owner, project_number, status from etl.runs") == [("acme", 7, "succeeded")]
@@ -140,7 +141,8 @@ def test_a_signed_webhook_starts_a_run_that_completes(production):
     scheduled = deployment(client, "delivery-scheduled")
     before = {r.id for r in runs_of(client, scheduled.id)}
     payload = json.loads((ROOT / "tests" / "webhook_examples" / "projects_v2_item.edited.json").read_text())
-    payload["projects_v2_item"]["project_node_id"] = board.id
+    item = board.item_for(production["issues"][0].id)
+    payload["projects_v2_item"].update(project_node_id=board.id, node_id=item.id, content_node_id=item.content.id)
     body = json.dumps(payload).encode()
     secret = setup.webhook_secret_path.read_text().strip()
     request = urllib.request.Request(f"{setup.receiver_url}/github/webhook", data=body, method="POST", headers={
@@ -152,8 +154,11 @@ def test_a_signed_webhook_starts_a_run_that_completes(production):
     while not (started := [r for r in runs_of(client, scheduled.id) if r.id not in before and "webhook" in r.tags]):
         assert time.monotonic() < deadline, (setup.home / "receiver.log").read_text()[-2000:]
         time.sleep(0.5)
+    assert started[0].parameters["targets"] == {"acme/7": [item.id]}  # a targeted run: the item the event named
     state = final_state(client, started[0].id)
     assert state.type.value == "COMPLETED", run_logs(client, started[0].id)[-3000:]
+    assert query(production["url"], "select project_number, scan, targets from etl.runs where run_id = $1::uuid",
+                 (str(started[0].id),)) == [(7, "targeted", 1)]
 
 
 @pytest.mark.parametrize("param, message", [

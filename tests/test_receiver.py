@@ -38,7 +38,7 @@ class Receiver:
     """The app served by uvicorn in a thread, on a free port; `clock` and `window` under the test's control."""
 
     def __init__(self, secrets: WebhookSecrets | SecretsCache, landing: Path, database_url: str, clock=lambda: NOW):
-        self.requested: list[list[str]] = []
+        self.requested: list[dict[str, list[str] | None]] = []  # the targets of each run asked for
         self.store = FolderStore(landing)
         self.index = EventIndex(database_url, self.store, self.requested.append, timedelta(minutes=5), clock)
         cache = secrets if isinstance(secrets, SecretsCache) else SecretsCache(lambda: secrets)
@@ -173,12 +173,13 @@ def test_changes_on_a_known_board_ask_for_one_run_per_window(warehouse_url, tmp_
         running.post("projects_v2_item", example("projects_v2_item.archived"), delivery="e-3")  # a board not ours
         running.wait_indexed(3)
         time.sleep(0.5)
-        assert running.requested == [[board.id]]
+        first_item = board.item_for(issues[0].id).id
+        assert running.requested == [{"acme/7": [edited["projects_v2_item"]["node_id"]]}]  # the item the event names
         now[0] = NOW + timedelta(minutes=5)  # the window ends with a change waiting: one more run
         deadline = time.monotonic() + 5
         while len(running.requested) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert running.requested == [[board.id], [board.id]]
+        assert running.requested[1:] == [{"acme/7": [first_item]}]  # the issue's item on the board
     assert query(warehouse_url, "select delivery_id from etl.webhook_events where run_requested_at is not null") == [
         ("e-1",)]
 
@@ -231,9 +232,10 @@ def test_a_requested_run_carries_the_webhook_trace_and_continues_it(prefect_harn
     delivery.to_deployment(name="webhook-trace", parameters={"projects": [{"owner": "acme", "number": 7}]}).apply()
     with telemetry.span("webhook delivery"):
         asked_in = telemetry.trace_id()
-        deployment_trigger("delivery/webhook-trace")(["PVT_board"])
+        deployment_trigger("delivery/webhook-trace")({"acme/7": ["PVTI_item"]})
     with get_client(sync_client=True) as client:
         (run,) = [run for run in client.read_flow_runs() if "webhook" in run.tags]
+    assert run.parameters == {"projects": [{"owner": "acme", "number": 7}], "targets": {"acme/7": ["PVTI_item"]}}
     traceparent = run.labels["__OTEL_TRACEPARENT"]
     assert traceparent.split("-")[1] == asked_in
     with telemetry.continued_trace(traceparent), telemetry.span("delivery run"):

@@ -4,6 +4,7 @@ then a full scan in both: every metric view is equal row for row after every run
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -121,12 +122,17 @@ def test_items_not_asked_for_carry_forward_and_an_item_gone_leaves_the_board(pos
 
 
 def test_the_fallbacks_of_a_targeted_run():
+    from tasks.warehouse.scans import board_settings
+
     seven, eight = SPECS
-    scanned = {"acme/7"}
+    scanned = {"acme/7": board_settings(seven)}
     assert plan_scans(SPECS, None, scanned) is None  # no targets: every board in full
     assert plan_scans(SPECS, {"acme/7": ["a", "b", "a"]}, scanned) == {"acme/7": ["a", "b"]}  # only that board
     assert plan_scans(SPECS, {"acme/8": ["x"]}, scanned) == {"acme/8": None}  # never scanned: in full
     assert plan_scans(SPECS, {"acme/7": [str(n) for n in range(5)]}, scanned, limit=4) == {"acme/7": None}
+    assert plan_scans(SPECS, {"acme/7": None}, scanned) == {"acme/7": None}  # asked in full
+    renamed = {"acme/7": board_settings(seven.model_copy(update={"points_field": "Estimate"}))}
+    assert plan_scans(SPECS, {"acme/7": ["a"]}, renamed) == {"acme/7": None}  # configured otherwise since its read
     with pytest.raises(ConfigError, match="acme/9"):
         plan_scans(SPECS, {"acme/9": ["x"]}, scanned)
 
@@ -157,3 +163,37 @@ def test_a_burst_on_a_big_board_costs_a_few_requests(postgres_admin_url, migrate
     assert query(url, "select count(*) from github.item_versions where valid_to is null and status = 'Done'")[0][0] \
         >= len(changed)
     drop_database(postgres_admin_url, "dm_targeted_cost")
+
+
+@pytest.mark.parametrize("dropped", [False, True], ids=["every delivery received", "one delivery lost"])
+def test_a_full_scan_after_targeted_runs_reports_the_changes_no_event_announced(warehouse_url, tmp_path, dropped):
+    from tasks.webhooks.secrets import WebhookSecrets
+    from tests.test_receiver import CURRENT, Receiver
+    from tests.test_webhook_times import item_edit
+
+    world, board, issues = small_board(issues=3, sprint_start=(START - timedelta(days=3)).date())
+    spec = [ProjectSpec(owner="acme", number=7)]
+    first, second = (board.item_for(issue.id) for issue in issues[:2])
+    with RunningFake(FakeGitHub(world, token=TOKEN)) as github:
+        world.now = START - timedelta(hours=1)
+        deliver(warehouse_url, github.url, spec, START, tmp_path)
+        world.now = START + timedelta(hours=1)
+        world.set_value(board, issues[0], "Status", "In Progress")
+        world.set_value(board, issues[1], "Status", "In Progress")
+        events = [item_edit(board, item, "Status", "single_select", {"id": "x", "name": "In Progress"}, world.now)
+                  for item in ((first,) if dropped else (first, second))]
+        received = START + timedelta(hours=1, minutes=1)
+        with Receiver(WebhookSecrets(CURRENT), tmp_path / "inbox", warehouse_url, clock=lambda: received) as running:
+            for number, payload in enumerate(events):
+                assert running.post("projects_v2_item", payload, delivery=f"drift-{number}")[0] == 200
+            running.wait_indexed(len(events))
+            deadline = time.monotonic() + 5
+            while not running.requested and time.monotonic() < deadline:
+                time.sleep(0.05)
+        (targets,) = running.requested
+        deliver(warehouse_url, github.url, spec, START + timedelta(hours=2), tmp_path, targets=targets)
+        deliver(warehouse_url, github.url, spec, START + timedelta(hours=3), tmp_path)  # the reconciling scan
+    assert query(warehouse_url, "select status, value::int from metrics.data_quality "
+                                "where check_name = 'webhook_drift'") == [("warn", 1) if dropped else ("ok", 0)]
+    assert query(warehouse_url, "select count(*) from github.item_versions where valid_to is null "
+                                "and status = 'In Progress'") == [(2,)]  # every item as GitHub has it again

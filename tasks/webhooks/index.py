@@ -1,5 +1,6 @@
 """After a delivery is on disk: its row in etl.webhook_events (in batches, off the request path), and at most one
-delivery run per board per window, started through the Prefect deployment."""
+delivery run per board per window, started through the Prefect deployment: a targeted run that reads the items the
+window's events named (docs/metrics.md, "Targeted runs and full scans")."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ COLUMNS = ("delivery_id", "event", "action", "received_at", "occurred_at", "proj
 BATCH = pa.schema([(name, pa.timestamp("us", tz="UTC") if name.endswith("_at") else pa.string()) for name in COLUMNS])
 INSERT = (f"insert into etl.webhook_events ({', '.join(COLUMNS)}) "
           f"select {', '.join(COLUMNS[:-1])}, to_value::jsonb from webhook_batch on conflict (delivery_id) do nothing")
-BOARDS_OF_ISSUE = ("select distinct project_id from github.item_versions "
-                   "where content_id = $1 and valid_to is null and not is_archived")
-KNOWN_BOARD = "select 1 from github.projects where project_id = $1"
+ITEMS_OF_ISSUE = ("select version.project_id, project.owner_login || '/' || project.project_number, version.item_id "
+                  "from github.item_versions as version join github.projects as project using (project_id) "
+                  "where version.content_id = $1 and version.valid_to is null and not version.is_archived")
+KNOWN_BOARD = "select owner_login || '/' || project_number from github.projects where project_id = $1"
 
 
 @dataclass
@@ -62,10 +64,15 @@ class EventIndex:
     """A thread that indexes kept deliveries into etl.webhook_events and asks for runs; `recover()` first indexes
     what a killed receiver kept on disk but never indexed."""
 
-    def __init__(self, database_url: str, store: LandingStore, trigger: Callable[[list[str]], None] | None,
+    def __init__(self, database_url: str, store: LandingStore,
+                 trigger: Callable[[dict[str, list[str] | None]], None] | None,
                  window: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        """`trigger` starts one delivery run with its targets: board label -> the item ids to read (None: the
+        board in full)."""
         self.database_url, self.store, self.trigger, self.clock = database_url, store, trigger, clock
         self.debouncer = Debouncer(window)
+        self.pending: dict[str, set[str] | None] = {}  # board (project id) -> item ids named since its last run
+        self.labels: dict[str, str] = {}  # board (project id) -> "owner/number"
         self.queue: queue.Queue[tuple[WebhookEvent, object] | None] = queue.Queue()
         self.indexed = 0
         self._thread = threading.Thread(target=self._work, name="webhook-index", daemon=True)
@@ -132,7 +139,7 @@ class EventIndex:
         now = self.clock()
         with connection.cursor() as cursor:
             for event, trace_context in batch:
-                boards = self._boards(cursor, event)
+                boards = self._note_targets(cursor, event)
                 if not boards and event.event in ("projects_v2_item", "issues", "sub_issues"):
                     log.info("delivery %s: on no configured board, no run", event.delivery_id,
                              extra={"fields": {"delivery": event.delivery_id, "run": "none (no configured board)"}})
@@ -149,23 +156,37 @@ class EventIndex:
                              extra={"fields": {"delivery": event.delivery_id, "board": board, "run": outcome}})
             connection.commit()
 
-    @staticmethod
-    def _boards(cursor, event: WebhookEvent) -> list[str]:
+    def _note_targets(self, cursor, event: WebhookEvent) -> list[str]:
+        """The configured boards the event changes; the items it names join their next run's targets."""
+        named: list[tuple[str, str, str | None]] = []  # (board, label, item id or None: the board in full)
         if event.project_node_id:
             cursor.execute(KNOWN_BOARD, parameters=(event.project_node_id,))
-            return [event.project_node_id] if cursor.fetchall() else []
-        if event.content_node_id and event.event in ("issues", "sub_issues"):
-            cursor.execute(BOARDS_OF_ISSUE, parameters=(event.content_node_id,))
-            return [row[0] for row in cursor.fetchall()]
-        return []
+            labels = cursor.fetchall()
+            if labels:
+                named.append((event.project_node_id, labels[0][0], event.item_node_id))
+        elif event.content_node_id and event.event in ("issues", "sub_issues"):
+            cursor.execute(ITEMS_OF_ISSUE, parameters=(event.content_node_id,))
+            named += cursor.fetchall()
+        for board, label, item_id in named:
+            self.labels[board] = label
+            ids = self.pending.setdefault(board, set())
+            if ids is not None and item_id is not None:
+                ids.add(item_id)
+            elif item_id is None:
+                self.pending[board] = None  # an event that names no item: the board in full
+        return list(dict.fromkeys(board for board, _, _ in named))
 
     def _run(self, boards: list[str], trace_context) -> None:
         if not boards or self.trigger is None:
             return
+        targets = {}
+        for board in boards:
+            ids = self.pending.pop(board, set())
+            targets[self.labels.get(board, board)] = None if ids is None else sorted(ids)
         token = otel_context.attach(trace_context) if trace_context is not None else None
         try:
             with telemetry.span("request delivery run", **{"delivery.boards_changed": len(boards)}):
-                self.trigger(boards)
+                self.trigger(targets)
             telemetry.webhook_runs_requested.add(1)
         finally:
             if token is not None:

@@ -1,6 +1,6 @@
 create view metrics.data_quality as
 -- one row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items,
--- reconstructed history
+-- reconstructed history, and webhook drift (boards that receive webhook events)
 with recursive boards as (
     select project.*, (select count(*) from github.projects where role = 'roadmap') as roadmap_boards
     from github.projects as project
@@ -11,6 +11,57 @@ latest_run as (
     from etl.runs as run
     where run.status = 'succeeded'
     order by lower(run.project_owner), run.project_number, run.as_of desc
+),
+full_scans as (
+    select lower(run.project_owner) as owner_key, run.project_number, run.as_of,
+        lag(run.as_of) over (partition by lower(run.project_owner), run.project_number order by run.as_of)
+            as previous_as_of,
+        row_number() over (partition by lower(run.project_owner), run.project_number order by run.as_of desc)
+            as latest_first
+    from etl.runs as run
+    where run.status = 'succeeded' and run.scan = 'full'
+),
+-- the latest full scan after an earlier one, of each board that receives webhook events: what it found changed that
+-- no event received since the earlier scan named (docs/metrics.md, "Targeted runs and full scans")
+drift_scans as (
+    select boards.project_id, scan.as_of, scan.previous_as_of
+    from boards
+    join full_scans as scan
+        on scan.owner_key = lower(boards.owner_login) and scan.project_number = boards.project_number
+        and scan.latest_first = 1 and scan.previous_as_of is not null
+    where exists (select 1 from etl.webhook_events as event where event.project_node_id = boards.project_id)
+),
+announced as (
+    select scan.project_id, coalesce(event.item_node_id, event.content_node_id) as node_id
+    from drift_scans as scan
+    join etl.webhook_events as event
+        on event.received_at > scan.previous_as_of and event.received_at <= scan.as_of
+    where coalesce(event.item_node_id, event.content_node_id) is not null
+),
+drift as (
+    select scan.project_id, scan.as_of, count(found.node_id) as changes
+    from drift_scans as scan
+    left join lateral (
+        select item.item_id as node_id from github.item_versions as item
+        where item.project_id = scan.project_id and not item.reconstructed
+            and (item.valid_from = scan.as_of
+                 or (item.valid_to = scan.as_of and not exists (
+                     select 1 from github.item_versions as next
+                     where next.item_id = item.item_id and next.valid_from = scan.as_of)))
+            and item.item_id not in (select node_id from announced where announced.project_id = scan.project_id)
+            and (item.content_id is null
+                 or item.content_id not in (select node_id from announced where announced.project_id = scan.project_id))
+        union
+        select issue.issue_id from github.issue_versions as issue
+        join github.item_versions as item
+            on item.content_id = issue.issue_id and item.project_id = scan.project_id and item.valid_to is null
+        where issue.valid_from = scan.as_of and not issue.reconstructed
+            and exists (select 1 from github.issue_versions as earlier
+                        where earlier.issue_id = issue.issue_id and earlier.valid_from < scan.as_of)
+            and issue.issue_id not in (select node_id from announced where announced.project_id = scan.project_id)
+            and item.item_id not in (select node_id from announced where announced.project_id = scan.project_id)
+    ) as found on true
+    group by scan.project_id, scan.as_of
 ),
 current_items as (
     select item.*
@@ -138,6 +189,13 @@ checks as (
         end
     from boards
     join metrics_base.board_history as history using (project_id)
+    union all
+    select
+        drift.project_id, 'webhook_drift', drift.changes,
+        case when drift.changes = 0 then 'ok' else 'warn' end,
+        'changes the full scan of ' || to_char(drift.as_of at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+            || ' found that no webhook event had announced (lost deliveries, or events the webhook does not send)'
+    from drift
 )
 select
     boards.owner_login as project_owner,
@@ -149,10 +207,10 @@ select
 from checks
 join boards using (project_id)
 order by boards.config_position, checks.check_name;
-comment on view metrics.data_quality is 'One row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items, reconstructed history. Derived at every read.';
+comment on view metrics.data_quality is 'One row per check per board: freshness, configured fields, pointing, orphans, non-issue and unreadable items, reconstructed history, webhook drift. Derived at every read.';
 comment on column metrics.data_quality.project_owner is 'Owner login of the board';
 comment on column metrics.data_quality.project_number is 'Number of the board';
-comment on column metrics.data_quality.check_name is 'freshness, configured_fields_missing, pointed_share, orphan_issues, non_issue_items, unreadable_items or reconstructed_history';
+comment on column metrics.data_quality.check_name is 'freshness, configured_fields_missing, pointed_share, orphan_issues, non_issue_items, unreadable_items, reconstructed_history or webhook_drift';
 comment on column metrics.data_quality.status is 'ok, warn or fail';
 comment on column metrics.data_quality.value is 'The measured figure (hours, count, percent or days; see detail)';
 comment on column metrics.data_quality.detail is 'What the value means, in words';
