@@ -49,10 +49,12 @@ def start_fake(items: int, *options: str) -> tuple[subprocess.Popen, int]:
 
 
 def one_run(url: str, port: int, as_of: datetime, landing_root: Path,
-            projects: tuple[ProjectSpec, ...] = (ProjectSpec(owner="bench", number=1),)) -> dict:
-    """One delivery run in the flow's own stage order (without Prefect), timed stage by stage."""
+            projects: tuple[ProjectSpec, ...] = (ProjectSpec(owner="bench", number=1),),
+            targets: dict[str, list[str] | None] | None = None) -> dict:
+    """One delivery run in the flow's own stage order (without Prefect), timed stage by stage (`targets`: a targeted
+    run)."""
     request = DeliveryRequest(projects=list(projects), as_of=as_of, landing=str(landing_root),
-                              github_graphql_url=f"http://127.0.0.1:{port}/graphql")
+                              github_graphql_url=f"http://127.0.0.1:{port}/graphql", targets=targets)
     run = run_delivery(request, DirectStages(token=TOKEN, database_url=url))
     stage = run.stage_seconds
     extract_seconds = stage["read_known_issues"] + stage["extract_boards"] + stage["extract_issue_graph"]

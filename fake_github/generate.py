@@ -46,6 +46,19 @@ def generate_board(world: FakeWorld, owner: str = "bench", number: int = 1, item
     return board, issues
 
 
+def change_burst(world: FakeWorld, board: Project, issues: list[Issue], count: int = 20, seed: int = 3) -> list[str]:
+    """A burst of webhook-sized work: `count` issues moved to another status (what `projects_v2_item` events would
+    announce). Returns the ids of their board items."""
+    rng = random.Random(seed)
+    changed = rng.sample(issues, k=min(count, len(issues)))
+    for issue in changed:
+        status = board.item_for(issue.id).values.get(board.field_named("Status").id)
+        choices = [name for name in ("Todo", "In Progress", "In Review") if board.field_named("Status").option_id(name)
+                   != status]
+        world.set_value(board, issue, "Status", rng.choice(choices))
+    return [board.item_for(issue.id).id for issue in changed]
+
+
 def change_some(world: FakeWorld, board: Project, issues: list[Issue], share: float = 0.02, seed: int = 11) -> int:
     """A day's work: `share` of the issues change (closed, re-estimated or moved). Returns how many changed."""
     rng = random.Random(seed)

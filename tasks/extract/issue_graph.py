@@ -82,7 +82,8 @@ def complete_issue_graph(client: GitHubClient, landing: RunLanding, board_issues
                     if child and child["id"] not in read.issues:
                         read.issues[child["id"]] = child
         parents = {issue["parent"]["id"] for issue in read.issues.values() if issue.get("parent")}
-        to_read = sorted(parents - read.issues.keys() - read.unreadable)
+        # a targeted run climbs only to parents the warehouse does not hold (full scans keep the others current)
+        to_read = sorted(parents - read.issues.keys() - read.unreadable - (known.keys() if targeted else set()))
         if not to_read and all(i in expanded or not _needs_sub_issues(issue, known.get(i))
                                for i, issue in read.issues.items()):
             break
