@@ -110,6 +110,25 @@ def main() -> None:
               f"{roadmap['roadmap_daily_refresh_seconds']} s")
         e2e.update(roadmap)
 
+        targeted_url = fresh_database(admin, "bench_targeted")
+        targeted = last_json_line([sys.executable, "-m", "benchmarks.targeted", targeted_url, str(items)])
+        print(f"targeted runs on {items:,} items, with GitHub's latency: a burst of 20 changes "
+              f"{targeted['burst_20']['graphql_requests']} requests, {targeted['burst_20']['own_seconds']} s; of 1,000 "
+              f"{targeted['burst_1000']['graphql_requests']} requests, {targeted['burst_1000']['own_seconds']} s; a "
+              f"day of 100 bursts {targeted['day_of_100_bursts_share_of_budget_pct']} % of one token's budget (as full "
+              f"scans {targeted['day_of_100_full_scans_share_of_budget_pct']} %); first load "
+              f"{targeted['first_load_seconds']} s, next full scan {targeted['next_full_scan_seconds']} s")
+        e2e.update({f"targeted_{key}": value for key, value in targeted.items() if key != "targeted_items"})
+
+        freshness_url = fresh_database(admin, "bench_freshness")
+        fresh_items = min(items, 2_000)
+        freshness = last_json_line([sys.executable, "-m", "benchmarks.freshness", freshness_url, str(fresh_items)])
+        print(f"from a change on GitHub to the site showing it ({fresh_items:,} items; receiver, Prefect server, "
+              f"worker, publish automation): {freshness['change_to_site_seconds']} s (worker pick-up "
+              f"{freshness['worker_pickup_seconds']} s, targeted run {freshness['targeted_run_seconds']} s, publish "
+              f"{freshness['publish_run_seconds']} s)")
+        e2e.update(freshness)
+
         telemetry = overhead(e2e["telemetry_spans_first_load"], e2e["e2e_seconds"])
         print(f"telemetry with nothing exported: {telemetry['telemetry_us_per_span_unexported']} µs per span × "
               f"{telemetry['telemetry_spans_first_load']:,} spans = "
