@@ -113,7 +113,7 @@ def change_to_site(client, setup: LocalProduction, world, board, issues) -> dict
     wait(lambda: listed.search(flow_times.read_text(encoding="utf-8")), 600, "the site showing the change")
     shown = time.time()
     (delivery,) = runs_of(client, "delivery-scheduled", changed)
-    publish = [run for run in completed(client, "publish", changed)][-1]
+    publish = wait(lambda: completed(client, "publish", changed), 120, "the publish run's end")[-1]  # files first
     return {
         "change_to_site_seconds": round(shown - changed, 1),
         "receiver_to_flow_run_seconds": round(delivery.created.timestamp() - changed, 1),

@@ -65,18 +65,20 @@ def deployment_trigger(deployment: str):
 
 def receiver_app(secret_block: str | None = None, landing: str | None = None, landing_block: str | None = None,
                  warehouse_block: str | None = None, deployment: str | None = "delivery/delivery-scheduled",
-                 debounce: timedelta = timedelta(minutes=5)) -> Starlette:
+                 debounce: timedelta = timedelta(minutes=5), max_runs_per_hour: int = 60) -> Starlette:
     """The app with its parts: the secrets (re-read every minute), the landing zone, the warehouse's event index."""
     telemetry.configure()
     secrets = SecretsCache(lambda: load_secrets(secret_block))
     store = landing_store(landing, landing_block)
     warehouse = prepare_warehouse(warehouse_block)
     trigger = deployment_trigger(deployment) if deployment else None
-    app = create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce))
+    app = create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce,
+                                                max_runs_per_hour=max_runs_per_hour))
     app.state.settings = {  # for the start line: where each part is, never a secret
         "secret": f"Secret block {secret_block}" if secret_block else "environment variable GITHUB_WEBHOOK_SECRET",
         "secret_reread_seconds": secrets.seconds, "deployment": deployment or "none (store only)",
-        "debounce_minutes": debounce.total_seconds() / 60, "landing": store.describe("webhooks/"),
+        "debounce_minutes": debounce.total_seconds() / 60, "max_runs_per_hour": max_runs_per_hour,
+        "landing": store.describe("webhooks/"),
         "warehouse": describe_database_url(warehouse.url)}
     return app
 

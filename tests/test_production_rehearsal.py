@@ -142,7 +142,8 @@ def test_a_signed_webhook_starts_a_run_that_completes(production):
     before = {r.id for r in runs_of(client, scheduled.id)}
     payload = json.loads((ROOT / "tests" / "webhook_examples" / "projects_v2_item.edited.json").read_text())
     item = board.item_for(production["issues"][0].id)
-    payload["projects_v2_item"].update(project_node_id=board.id, node_id=item.id, content_node_id=item.content.id)
+    payload["projects_v2_item"].update(project_node_id=board.id, node_id=item.id, content_node_id=item.content.id,
+                                       updated_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
     body = json.dumps(payload).encode()
     secret = setup.webhook_secret_path.read_text().strip()
     request = urllib.request.Request(f"{setup.receiver_url}/github/webhook", data=body, method="POST", headers={

@@ -126,8 +126,9 @@ def test_previous_secret_is_accepted_only_within_its_grace(warehouse_url, tmp_pa
         assert running.post("ping", example("ping"), secret=PREVIOUS, delivery="a")[0] == 200
         now[0] = next(moments)
         assert running.post("ping", example("ping"), secret=PREVIOUS, delivery="b")[0] == 401
-        assert running.post("ping", example("ping"), secret=CURRENT, delivery="c")[0] == 200
-    assert sorted(p.name for p in (tmp_path / "landing" / "webhooks").iterdir()) == ["a.json", "c.json"]
+        another_ping = {**example("ping"), "zen": "Keep it logically awesome."}  # a new body: not a replay of a
+        assert running.post("ping", another_ping, secret=CURRENT, delivery="c")[0] == 200
+    assert sorted(p.name for p in (tmp_path / "landing" / "webhooks").glob("*.json")) == ["a.json", "c.json"]
 
 
 def test_refusals_keep_nothing_and_never_log_the_body(receiver, tmp_path, caplog):
@@ -161,9 +162,9 @@ def test_changes_on_a_known_board_ask_for_one_run_per_window(warehouse_url, tmp_
     with RunningFake(FakeGitHub(world, token=TOKEN)) as github:
         deliver(warehouse_url, github.url, [ProjectSpec(owner="acme", number=7)], None, tmp_path / "runs")
     edited = example("projects_v2_item.edited")
-    edited["projects_v2_item"]["project_node_id"] = board.id
+    edited["projects_v2_item"].update(project_node_id=board.id, updated_at=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
     closed = example("issues.reopened")
-    closed["issue"]["node_id"] = issues[0].id
+    closed["issue"].update(node_id=issues[0].id, updated_at=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
     now = [NOW]
     secrets = WebhookSecrets(CURRENT)
     with Receiver(secrets, tmp_path / "landing", warehouse_url, clock=lambda: now[0]) as running:
@@ -240,3 +241,59 @@ def test_a_requested_run_carries_the_webhook_trace_and_continues_it(prefect_harn
     assert traceparent.split("-")[1] == asked_in
     with telemetry.continued_trace(traceparent), telemetry.span("delivery run"):
         assert telemetry.trace_id() == asked_in
+
+
+def on_board(board, item_id: str, moment: datetime, marker: str = "") -> dict:
+    """A projects_v2_item edit on `board`, of the item `item_id`, made at `moment`."""
+    payload = example("projects_v2_item.edited")
+    payload["projects_v2_item"].update(project_node_id=board.id, node_id=item_id,
+                                       updated_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    payload["marker"] = marker
+    return payload
+
+
+def test_a_replayed_body_or_an_old_change_asks_for_no_run(warehouse_url, tmp_path):
+    world, board, issues = small_board(issues=2)
+    with RunningFake(FakeGitHub(world, token=TOKEN)) as github:
+        deliver(warehouse_url, github.url, [ProjectSpec(owner="acme", number=7)], None, tmp_path / "runs")
+    item = board.item_for(issues[0].id).id
+    captured = on_board(board, item, NOW)
+    with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", warehouse_url) as running:
+        assert running.post("projects_v2_item", captured, delivery="r-1") == (200, {"message": "stored",
+                                                                                   "delivery": "r-1"})
+        status, answer = running.post("projects_v2_item", captured, delivery="r-2")  # the same body, a new id
+        assert (status, answer["message"]) == (200, "already stored (the same body came before)")
+        running.post("projects_v2_item", on_board(board, item, NOW - timedelta(hours=25)), delivery="r-3")
+        running.wait_indexed(2)
+        time.sleep(0.5)
+        assert running.requested == [{"acme/7": [item]}]  # once: not for the replay, not for the day-old change
+    kept = sorted(p.name for p in (tmp_path / "landing" / "webhooks").glob("*.json"))
+    assert kept == ["r-1.json", "r-3.json"]  # the old change is kept for history; the replay is not
+    assert query(warehouse_url, "select delivery_id from etl.webhook_events order by 1") == [("r-1",), ("r-3",)]
+
+
+def test_runs_asked_for_every_board_together_are_capped(warehouse_url, tmp_path):
+    world, board, issues = small_board(issues=1)
+    eight = world.add_project(world.owners["acme"], 8, "Another board")
+    nine = world.add_project(world.owners["acme"], 9, "A third board")
+    for other in (eight, nine):
+        world.add_item(other, world.add_issue("acme/app", f"On {other.number}"))
+    specs = [ProjectSpec(owner="acme", number=n) for n in (7, 8, 9)]
+    with RunningFake(FakeGitHub(world, token=TOKEN)) as github:
+        deliver(warehouse_url, github.url, specs, None, tmp_path / "runs")
+    now = [NOW]
+    with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", warehouse_url, clock=lambda: now[0]) as running:
+        running.index.cap.per_hour = 2
+        for number, target in enumerate((board, eight, nine)):
+            running.post("projects_v2_item", on_board(target, target.items[0].id, NOW), delivery=f"c-{number}")
+        running.wait_indexed(3)
+        time.sleep(0.5)
+        assert [list(targets) for targets in running.requested] == [["acme/7"], ["acme/8"]]  # the third waits
+        now[0] = NOW + timedelta(minutes=30)  # its window ends, but the hour's two runs are spent
+        time.sleep(0.5)
+        assert len(running.requested) == 2
+        now[0] = NOW + timedelta(hours=1, minutes=1)  # a turn frees: the held board's run, with its item
+        deadline = time.monotonic() + 5
+        while len(running.requested) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.requested[2:] == [{"acme/9": [nine.items[0].id]}]

@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rotate-secret: days the previous secret stays accepted (default 5)")
     parser.add_argument("--deployment", default="delivery/delivery-scheduled",
                         help="the deployment a change starts (default delivery/delivery-scheduled); 'none' only stores")
+    parser.add_argument("--max-runs-per-hour", type=int, default=60,
+                        help="at most this many runs asked in any hour, every board together (default 60): a flood "
+                        "or a replay of signed deliveries cannot become a flood of runs")
     parser.add_argument("--debounce-minutes", type=float, default=5.0,
                         help="at most one run per board per this many minutes (default 5)")
     parser.add_argument("--landing-block", metavar="NAME",
@@ -67,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         export_database_url(args.database_url)
         app = receiver_app(args.secret_block, args.landing, args.landing_block, args.warehouse_block,
                            deployment=None if args.deployment == "none" else args.deployment,
-                           debounce=timedelta(minutes=args.debounce_minutes))
+                           debounce=timedelta(minutes=args.debounce_minutes),
+                           max_runs_per_hour=args.max_runs_per_hour)
         settings = app.state.settings
         logging.getLogger("delivery_metrics.receiver").info(
             "receiver listening on http://%s:%d/github/webhook; secret from %s (re-read every %.0f s); runs of %s "

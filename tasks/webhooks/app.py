@@ -26,7 +26,7 @@ from tasks import telemetry
 from tasks.landing.zone import LandingStore
 from tasks.webhooks.health import Health
 from tasks.webhooks.index import EventIndex
-from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, keep
+from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, first_carrier, keep, remember_body
 from tasks.webhooks.secrets import WebhookSecrets, signature_matches
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,13 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
                                  "headers")
             line.action = payload.get("action") if isinstance(payload, dict) else None
             landing_started = time.perf_counter()
+            carrier = await run_in_threadpool(first_carrier, store, body)
+            if carrier is not None and carrier != delivery_id:  # a captured body posted again: not landed, no run
+                return line.done(started, "replayed", answer(200, "already stored (the same body came before)",
+                                                             delivery=delivery_id), f"same body as {carrier}")
             written = await run_in_threadpool(keep, store, delivery_id, dict(headers), body, now)
+            if written:
+                await run_in_threadpool(remember_body, store, body, delivery_id)
             telemetry.webhook_landing_ms.record(1000 * (time.perf_counter() - landing_started))
             span.set_attributes({"github.delivery": delivery_id, "delivery.redelivery": not written})
             described = describe(delivery_id, event, payload, now)

@@ -4,6 +4,7 @@ changed when (the row of etl.webhook_events)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -58,6 +59,24 @@ def keep(store: LandingStore, delivery_id: str, headers: dict[str, str], body: b
     else:
         store.write(key, data)  # S3: the object is durable when the PUT returns
     return True
+
+
+BODIES = f"{PREFIX}bodies/"  # webhooks/bodies/<sha256 of a kept body>: the delivery id that first carried it
+
+
+def first_carrier(store: LandingStore, body: bytes) -> str | None:
+    """The delivery id that first brought this very body, if one did: a signed body posted again under a new
+    delivery id is a replay (GitHub's own redeliveries keep their id)."""
+    key = f"{BODIES}{hashlib.sha256(body).hexdigest()}"
+    return store.read(key).decode() if store.exists(key) else None
+
+
+def remember_body(store: LandingStore, body: bytes, delivery_id: str) -> None:
+    key = f"{BODIES}{hashlib.sha256(body).hexdigest()}"
+    if isinstance(store, FolderStore):
+        durable_write(store.root / key, delivery_id.encode())
+    else:
+        store.write(key, delivery_id.encode())
 
 
 def durable_write(path: Path, data: bytes) -> None:

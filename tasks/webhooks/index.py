@@ -60,17 +60,39 @@ class Debouncer:
         return ready
 
 
+STALE_AFTER = timedelta(hours=24)  # an event about a change older than this is kept for history, asks for no run
+DEFAULT_MAX_RUNS_PER_HOUR = 60
+
+
+@dataclass
+class RunCap:
+    """At most `per_hour` runs asked in any hour, for every board together: a flood of signed deliveries (or a
+    replay of old ones) cannot turn into a flood of runs. Boards over the cap wait for the next free turn."""
+
+    per_hour: int = DEFAULT_MAX_RUNS_PER_HOUR
+    asked: list[datetime] = field(default_factory=list)
+
+    def take(self, now: datetime) -> bool:
+        self.asked = [moment for moment in self.asked if now - moment < timedelta(hours=1)]
+        if len(self.asked) >= self.per_hour:
+            return False
+        self.asked.append(now)
+        return True
+
+
 class EventIndex:
     """A thread that indexes kept deliveries into etl.webhook_events and asks for runs; `recover()` first indexes
     what a killed receiver kept on disk but never indexed."""
 
     def __init__(self, database_url: str, store: LandingStore,
                  trigger: Callable[[dict[str, list[str] | None]], None] | None,
-                 window: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 window: timedelta, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 max_runs_per_hour: int = DEFAULT_MAX_RUNS_PER_HOUR):
         """`trigger` starts one delivery run with its targets: board label -> the item ids to read (None: the
         board in full)."""
         self.database_url, self.store, self.trigger, self.clock = database_url, store, trigger, clock
         self.debouncer = Debouncer(window)
+        self.cap = RunCap(max_runs_per_hour)
         self.pending: dict[str, set[str] | None] = {}  # board (project id) -> item ids named since its last run
         self.labels: dict[str, str] = {}  # board (project id) -> "owner/number"
         self.queue: queue.Queue[tuple[WebhookEvent, object] | None] = queue.Queue()
@@ -139,19 +161,26 @@ class EventIndex:
         now = self.clock()
         with connection.cursor() as cursor:
             for event, trace_context in batch:
+                if event.occurred_at is not None and now - event.occurred_at > STALE_AFTER:
+                    log.info("delivery %s: a change of %s, over 24 h old: kept, no run", event.delivery_id,
+                             event.occurred_at.isoformat(timespec="seconds"),
+                             extra={"fields": {"delivery": event.delivery_id, "run": "none (older than 24 h)"}})
+                    continue
                 boards = self._note_targets(cursor, event)
                 if not boards and event.event in ("projects_v2_item", "issues", "sub_issues"):
                     log.info("delivery %s: on no configured board, no run", event.delivery_id,
                              extra={"fields": {"delivery": event.delivery_id, "run": "none (no configured board)"}})
                 for board in boards:
-                    if self.debouncer.changed(board, now):
-                        self._run([board], trace_context)
+                    if not self.debouncer.changed(board, now):
+                        until = self.debouncer.last_run[board] + self.debouncer.window
+                        outcome = f"held back by the debounce until {until.isoformat(timespec='seconds')}"
+                    elif self._run([board], trace_context):
                         cursor.execute("update etl.webhook_events set run_requested_at = $2 where delivery_id = $1",
                                        parameters=(event.delivery_id, now))
                         outcome = "asked"
                     else:
-                        until = self.debouncer.last_run[board] + self.debouncer.window
-                        outcome = f"held back by the debounce until {until.isoformat(timespec='seconds')}"
+                        outcome = (f"held back: {self.cap.per_hour} runs were asked in the last hour (the cap); "
+                                   "asked again when a turn frees")
                     log.info("delivery %s: board %s: run %s", event.delivery_id, board, outcome,
                              extra={"fields": {"delivery": event.delivery_id, "board": board, "run": outcome}})
             connection.commit()
@@ -176,9 +205,13 @@ class EventIndex:
                 self.pending[board] = None  # an event that names no item: the board in full
         return list(dict.fromkeys(board for board, _, _ in named))
 
-    def _run(self, boards: list[str], trace_context) -> None:
+    def _run(self, boards: list[str], trace_context) -> bool:
+        """Ask for one run of `boards`; False when the run cap holds it back (the boards wait for a free turn)."""
         if not boards or self.trigger is None:
-            return
+            return True
+        if not self.cap.take(self.clock()):
+            self.debouncer.waiting.update(boards)
+            return False
         targets = {}
         for board in boards:
             ids = self.pending.pop(board, set())
@@ -191,3 +224,4 @@ class EventIndex:
         finally:
             if token is not None:
                 otel_context.detach(token)
+        return True
