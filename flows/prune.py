@@ -1,4 +1,5 @@
-"""Retention: delete raw landings older than the retention period. The warehouse history is kept."""
+"""Retention: delete raw landings, and the webhook deliveries the receiver kept, older than the retention period.
+The warehouse history is kept."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from prefect import flow, get_run_logger
 
 from tasks.resources import landing_store
 from tasks.landing.zone import prune_landings
+from tasks.webhooks.inbox import prune_deliveries
 
 
 @flow(name="prune-landings")
 def prune(landing: str | None = None, retention_days: int = 90, landing_block: str | None = None) -> list[str]:
-    """Delete landed runs observed more than `retention_days` days ago; return their folder names.
+    """Delete landed runs observed, and webhook deliveries received, more than `retention_days` days ago; return the
+    runs' folder names.
 
     Args:
         landing: landing folder (default: landing/ beside the embedded warehouse).
@@ -32,9 +35,10 @@ def prune(landing: str | None = None, retention_days: int = 90, landing_block: s
     cutoff = datetime.now(timezone.utc) - timedelta(days=retention_days)
     unreadable: list[str] = []
     deleted = prune_landings(root, cutoff, unreadable)
+    deliveries = prune_deliveries(root, cutoff)
     logger = get_run_logger()
-    logger.info("pruned %d landed runs observed before %s from %s", len(deleted), cutoff.isoformat(),
-                root.describe())
+    logger.info("pruned %d landed runs observed and %d webhook deliveries received before %s from %s", len(deleted),
+                deliveries, cutoff.isoformat(), root.describe())
     for problem in unreadable:
         logger.warning("kept a landed run whose manifest cannot be read: %s", problem)
     return deleted

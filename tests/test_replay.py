@@ -82,3 +82,19 @@ def test_prune_deletes_old_landings_only(prefect_harness, tmp_path):
     deleted = prune(landing=str(tmp_path), retention_days=90)
     assert sorted(name.split("_")[1] for name in deleted) == ["run-200", "run-91"]
     assert sorted(run.name.split("_")[1] for run in landed_runs(tmp_path)) == ["run-1", "run-89"]
+
+
+def test_prune_deletes_old_webhook_deliveries_and_their_body_fingerprints(prefect_harness, tmp_path):
+    from tasks.landing.zone import FolderStore
+    from tasks.webhooks.inbox import first_carrier, keep, kept_deliveries, remember_body
+
+    now = datetime.now(timezone.utc)
+    store = FolderStore(tmp_path)
+    for age in (120, 91, 89, 0):
+        body = f'{{"action": "edited", "age": {age}}}'.encode()
+        keep(store, f"d-{age}", {"x-github-event": "projects_v2_item"}, body, now - timedelta(days=age))
+        remember_body(store, body, f"d-{age}")
+    prune(landing=str(tmp_path), retention_days=90)
+    assert sorted(kept_deliveries(store)) == ["d-0", "d-89"]
+    assert first_carrier(store, b'{"action": "edited", "age": 120}') is None  # its fingerprint went with it
+    assert first_carrier(store, b'{"action": "edited", "age": 89}') == "d-89"

@@ -49,5 +49,8 @@ class S3Store:
             self.client.delete_objects(Bucket=self.bucket,
                                        Delete={"Objects": [{"Key": key} for key in keys[start:start + 1000]]})
 
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
     def describe(self, key: str = "") -> str:
         return f"s3://{self.bucket}/{self._key(key)}"

@@ -40,6 +40,7 @@ class LandingStore(Protocol):
     def exists(self, key: str) -> bool: ...
     def keys(self, prefix: str = "") -> list[str]: ...
     def delete_prefix(self, prefix: str) -> None: ...
+    def delete(self, key: str) -> None: ...
     def describe(self, key: str = "") -> str: ...
 
 
@@ -68,6 +69,9 @@ class FolderStore:
 
     def delete_prefix(self, prefix: str) -> None:
         shutil.rmtree(self.root / prefix, ignore_errors=True)
+
+    def delete(self, key: str) -> None:
+        (self.root / key).unlink(missing_ok=True)
 
     def describe(self, key: str = "") -> str:
         return str(self.root / key)

@@ -61,22 +61,43 @@ def keep(store: LandingStore, delivery_id: str, headers: dict[str, str], body: b
     return True
 
 
-BODIES = f"{PREFIX}bodies/"  # webhooks/bodies/<sha256 of a kept body>: the delivery id that first carried it
+BODIES = f"{PREFIX}bodies/"  # webhooks/bodies/<sha256 of a kept body>.json: the delivery id that first carried it
+
+
+def _body_key(body: bytes) -> str:
+    return f"{BODIES}{hashlib.sha256(body).hexdigest()}.json"
 
 
 def first_carrier(store: LandingStore, body: bytes) -> str | None:
     """The delivery id that first brought this very body, if one did: a signed body posted again under a new
     delivery id is a replay (GitHub's own redeliveries keep their id)."""
-    key = f"{BODIES}{hashlib.sha256(body).hexdigest()}"
-    return store.read(key).decode() if store.exists(key) else None
+    key = _body_key(body)
+    return json.loads(store.read(key))["delivery_id"] if store.exists(key) else None
 
 
 def remember_body(store: LandingStore, body: bytes, delivery_id: str) -> None:
-    key = f"{BODIES}{hashlib.sha256(body).hexdigest()}"
+    data = json.dumps({"delivery_id": delivery_id}).encode()
     if isinstance(store, FolderStore):
-        durable_write(store.root / key, delivery_id.encode())
+        durable_write(store.root / _body_key(body), data)
     else:
-        store.write(key, delivery_id.encode())
+        store.write(_body_key(body), data)
+
+
+def prune_deliveries(store: LandingStore, older_than: datetime) -> int:
+    """Delete the kept deliveries received before `older_than` (their rows in etl.webhook_events stay, and every run
+    landed the events it used), and the body fingerprints of deliveries no longer kept. Returns how many deliveries
+    were deleted."""
+    deleted = 0
+    for delivery_id in kept_deliveries(store):
+        received = datetime.fromisoformat(json.loads(store.read(inbox_key(delivery_id)))["received_at"])
+        if received < older_than:
+            store.delete(inbox_key(delivery_id))
+            deleted += 1
+    kept = set(kept_deliveries(store))
+    for key in store.keys(BODIES):
+        if json.loads(store.read(key)).get("delivery_id") not in kept:
+            store.delete(key)
+    return deleted
 
 
 def durable_write(path: Path, data: bytes) -> None:
