@@ -24,7 +24,7 @@ from tasks import telemetry
 from tasks.resources import landing_store
 from tasks.warehouse.database import describe_database_url
 from tasks.warehouse.stages import prepare_warehouse
-from tasks.webhooks.app import SecretsCache, create_app
+from tasks.webhooks.app import MAX_BODY, SecretsCache, create_app
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.secrets import load_secrets
 
@@ -65,7 +65,8 @@ def deployment_trigger(deployment: str):
 
 def receiver_app(secret_block: str | None = None, landing: str | None = None, landing_block: str | None = None,
                  warehouse_block: str | None = None, deployment: str | None = "delivery/delivery-scheduled",
-                 debounce: timedelta = timedelta(minutes=5), max_runs_per_hour: int = 60) -> Starlette:
+                 debounce: timedelta = timedelta(minutes=5), max_runs_per_hour: int = 60,
+                 max_body: int = MAX_BODY) -> Starlette:
     """The app with its parts: the secrets (re-read every minute), the landing zone, the warehouse's event index."""
     telemetry.configure()
     secrets = SecretsCache(lambda: load_secrets(secret_block))
@@ -73,12 +74,12 @@ def receiver_app(secret_block: str | None = None, landing: str | None = None, la
     warehouse = prepare_warehouse(warehouse_block)
     trigger = deployment_trigger(deployment) if deployment else None
     app = create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce,
-                                                max_runs_per_hour=max_runs_per_hour))
+                                                max_runs_per_hour=max_runs_per_hour), max_body=max_body)
     app.state.settings = {  # for the start line: where each part is, never a secret
         "secret": f"Secret block {secret_block}" if secret_block else "environment variable GITHUB_WEBHOOK_SECRET",
         "secret_reread_seconds": secrets.seconds, "deployment": deployment or "none (store only)",
         "debounce_minutes": debounce.total_seconds() / 60, "max_runs_per_hour": max_runs_per_hour,
-        "landing": store.describe("webhooks/"),
+        "max_body_bytes": max_body, "landing": store.describe("webhooks/"),
         "warehouse": describe_database_url(warehouse.url)}
     return app
 

@@ -297,3 +297,41 @@ def test_runs_asked_for_every_board_together_are_capped(warehouse_url, tmp_path)
         while len(running.requested) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert running.requested[2:] == [{"acme/9": [nine.items[0].id]}]
+
+
+def test_a_body_over_the_cap_is_refused_declared_or_streamed_and_one_under_it_is_landed(warehouse_url, tmp_path):
+    import http.client
+
+    from tasks.webhooks.app import MAX_BODY
+    from tasks.webhooks.secrets import sign
+
+    def body_of(size: int) -> bytes:
+        head = b'{"action": "created", "padding": "'
+        return head + b"x" * (size - len(head) - 2) + b'"}'
+
+    def status_of(body: bytes, delivery: str, chunked: bool) -> int:
+        """POST a signed body, declared (Content-Length) or in chunks; the answer's status, which may come before
+        the body is all sent."""
+        connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+        connection.putrequest("POST", "/github/webhook")
+        length = ("Transfer-Encoding", "chunked") if chunked else ("Content-Length", str(len(body)))
+        for name, value in (length, ("X-GitHub-Event", "ping"), ("X-GitHub-Delivery", delivery),
+                            ("X-Hub-Signature-256", sign(body, CURRENT))):
+            connection.putheader(name, value)
+        connection.endheaders()
+        try:
+            for start in range(0, len(body), 64 * 1024):
+                chunk = body[start:start + 64 * 1024]
+                connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            if chunked:
+                connection.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the receiver answered and closed before the rest came
+        return connection.getresponse().status
+
+    with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", warehouse_url) as running:
+        big = body_of(MAX_BODY + 1)
+        assert status_of(big, "declared", chunked=False) == 413  # signed, still too large: refused from its length
+        assert status_of(big, "streamed", chunked=True) == 413  # no length declared: refused as it grows
+        assert status_of(body_of(MAX_BODY), "under", chunked=False) == 200
+    assert sorted(p.name for p in (tmp_path / "landing" / "webhooks").glob("*.json")) == ["under.json"]

@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rotate-secret: days the previous secret stays accepted (default 5)")
     parser.add_argument("--deployment", default="delivery/delivery-scheduled",
                         help="the deployment a change starts (default delivery/delivery-scheduled); 'none' only stores")
+    parser.add_argument("--max-body-kb", type=int, default=1024,
+                        help="largest body accepted, in KiB (default 1024; GitHub's project and issue events are a "
+                        "few KB); a larger one is refused from its declared length, before it is read")
+    parser.add_argument("--max-connections", type=int, default=100,
+                        help="connections served at once; more are answered 503 at once (default 100)")
     parser.add_argument("--max-runs-per-hour", type=int, default=60,
                         help="at most this many runs asked in any hour, every board together (default 60): a flood "
                         "or a replay of signed deliveries cannot become a flood of runs")
@@ -71,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         app = receiver_app(args.secret_block, args.landing, args.landing_block, args.warehouse_block,
                            deployment=None if args.deployment == "none" else args.deployment,
                            debounce=timedelta(minutes=args.debounce_minutes),
-                           max_runs_per_hour=args.max_runs_per_hour)
+                           max_runs_per_hour=args.max_runs_per_hour, max_body=args.max_body_kb * 1024)
         settings = app.state.settings
         logging.getLogger("delivery_metrics.receiver").info(
             "receiver listening on http://%s:%d/github/webhook; secret from %s (re-read every %.0f s); runs of %s "
@@ -80,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             settings["debounce_minutes"], settings["landing"], settings["warehouse"],
             extra={"fields": {"address": f"{args.host}:{args.port}", **settings}})
         # log_config=None: keep the process's logging (uvicorn's dictConfig would close every existing handler)
-        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        # A cap on connections served at once, and idle keep-alive connections closed after 5 s: a flood of
+        # unsigned uploads or of slow clients holds at most max_connections × max_body bytes.
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                    limit_concurrency=args.max_connections, timeout_keep_alive=5)
 
     return run_cli(rotate if args.command == "rotate-secret" else serve, args.verbose)

@@ -27,10 +27,12 @@ from tasks.landing.zone import LandingStore
 from tasks.webhooks.health import Health
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, first_carrier, keep, remember_body
-from tasks.webhooks.secrets import WebhookSecrets, signature_matches
+from tasks.webhooks.secrets import StreamedSignature, WebhookSecrets
 
 log = logging.getLogger(__name__)
-MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+# GitHub's projects_v2_item, issues and sub_issues payloads are a few KB (GitHub caps any payload at 25 MB): a larger
+# body is refused before it is read, and no more than this is ever held for one request.
+MAX_BODY = 1024 * 1024
 
 
 class BodyTooLarge(Exception):
@@ -90,7 +92,7 @@ def answer(status: int, message: str, **extra) -> JSONResponse:
 
 def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | None,
                clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-               health: Health | None = None) -> Starlette:
+               health: Health | None = None, max_body: int = MAX_BODY) -> Starlette:
     health = health or Health(secrets, store, index)
 
     async def webhook(request: Request) -> JSONResponse:
@@ -98,14 +100,15 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
         headers = request.headers
         line = DeliveryLine(event=_short(headers.get("x-github-event")), delivery=_short(headers.get("x-github-delivery")))
         with telemetry.span("webhook delivery", **{"github.event": line.event}) as span:
+            now = clock()
+            signature = StreamedSignature(await secrets.current(), now)
             try:
-                body = await _body(request)
+                body = await _body(request, max_body, signature)
             except BodyTooLarge:
-                return line.done(started, "too large", answer(413, "payload larger than 25 MB"))
+                return line.done(started, "too large", answer(413, f"payload larger than {max_body:,} bytes"))
             except ClientDisconnect:
                 return line.done(started, "refused", answer(400, "the client went away mid-body"), "disconnected")
-            now = clock()
-            if not signature_matches(body, headers.get("x-hub-signature-256"), await secrets.current(), now):
+            if not signature.matches(headers.get("x-hub-signature-256")):
                 telemetry.webhook_signature_failures.add(1)
                 return line.done(started, "refused", answer(401, "signature missing or wrong (X-Hub-Signature-256)"),
                                  "signature")
@@ -186,14 +189,17 @@ def _short(value: str | None, limit: int = 64) -> str | None:
     return "".join(c for c in value if c.isprintable())[:limit]
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, max_body: int, signature: StreamedSignature) -> bytes:
+    """The body, signed chunk by chunk as it arrives; refused from its declared length, or as soon as it grows past
+    `max_body`, without holding more than that."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > max_body:
         raise BodyTooLarge
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > max_body:
             raise BodyTooLarge
+        signature.update(chunk)
         chunks.append(chunk)
     return b"".join(chunks)

@@ -88,17 +88,33 @@ def _utc_time(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+class StreamedSignature:
+    """The HMAC-SHA256 of a body under every accepted secret, fed chunk by chunk as the body arrives."""
+
+    def __init__(self, secrets: WebhookSecrets, now: datetime):
+        self._macs = [hmac.new(key, digestmod=hashlib.sha256) for key in secrets.accepted(now)]
+
+    def update(self, chunk: bytes) -> None:
+        for mac in self._macs:
+            mac.update(chunk)
+
+    def matches(self, header: str | None) -> bool:
+        """X-Hub-Signature-256 is the hex HMAC after "sha256="; compared in constant time against every accepted
+        secret (all of them, so the time does not tell which one matched)."""
+        if not header or not header.startswith(SIGNATURE_PREFIX):
+            return False
+        given = header[len(SIGNATURE_PREFIX):].encode()
+        matched = False
+        for mac in self._macs:
+            matched |= hmac.compare_digest(mac.hexdigest().encode(), given)
+        return matched
+
+
 def signature_matches(body: bytes, header: str | None, secrets: WebhookSecrets, now: datetime) -> bool:
-    """X-Hub-Signature-256 is HMAC-SHA256 of the raw body, hex, after "sha256="; compared in constant time
-    against every accepted secret (all of them, so the time does not tell which one matched)."""
-    if not header or not header.startswith(SIGNATURE_PREFIX):
-        return False
-    given = header[len(SIGNATURE_PREFIX):].encode()
-    matched = False
-    for key in secrets.accepted(now):
-        expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-        matched |= hmac.compare_digest(expected, given)
-    return matched
+    """Whether `header` signs `body` with an accepted secret (StreamedSignature over the whole body)."""
+    signature = StreamedSignature(secrets, now)
+    signature.update(body)
+    return signature.matches(header)
 
 
 def sign(body: bytes, secret: str) -> str:
