@@ -1,4 +1,4 @@
-"""From a change on GitHub to the published site showing it, through production's own parts on this machine
+"""From a change on GitHub to the published site showing it, through production's own parts on one machine
 (`deployments/local.py`): a real `prefect server start`, its worker running `delivery-scheduled` and the publish
 automation, the webhook receiver, and a fake GitHub serving prefect.yaml's boards with GitHub's latency.
 
@@ -16,8 +16,6 @@ import re
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,7 +26,6 @@ from fake_github.generate import generate_board
 from fake_github.model import Issue
 from fake_github.server import GITHUB_LATENCY
 from tasks.warehouse.database import drop_database, ensure_database, with_database
-from tasks.webhooks.secrets import sign
 
 TOKEN = "bench-token"
 
@@ -103,13 +100,7 @@ def change_to_site(client, setup: LocalProduction, world, board, issues) -> dict
         "node_id": item.id, "project_node_id": board.id, "content_node_id": issue.id, "content_type": "Issue",
         "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
         "changes": {"field_value": {"field_node_id": board.field_named("Status").id, "field_type": "single_select"}}}
-    body = json.dumps(payload).encode()
-    secret = setup.webhook_secret_path.read_text().strip()
-    request = urllib.request.Request(f"{setup.receiver_url}/github/webhook", data=body, method="POST", headers={
-        "X-GitHub-Event": "projects_v2_item", "X-GitHub-Delivery": str(uuid.uuid4()),
-        "Content-Type": "application/json", "X-Hub-Signature-256": sign(body, secret)})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status == 200
+    assert setup.send_webhook("projects_v2_item", payload) == 200
     wait(lambda: listed.search(flow_times.read_text(encoding="utf-8")), 600, "the site showing the change")
     shown = time.time()
     (delivery,) = runs_of(client, "delivery-scheduled", changed)

@@ -16,21 +16,18 @@ Set GITHUB_TOKEN first (and GITHUB_ENTERPRISE_HOST for a GitHub Enterprise Serve
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import secrets
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import yaml
 
-from deployments.local_server import free_port
+from deployments.local_server import answers_within, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "delivery-local"
@@ -39,7 +36,7 @@ FOLDER_BLOCKS = {"landing_block": "landing", "site_block": "site"}  # parameter 
 
 
 def local_prefect_yaml(project: dict, pool: str = POOL, root: Path = ROOT, env: dict | None = None) -> dict:
-    """prefect.yaml for a process pool on this machine: every deployment as it is, on `pool`, its code pulled from
+    """prefect.yaml for a process pool on the one machine: every deployment as it is, on `pool`, its code pulled from
     the checkout at `root` instead of an image (no build or push steps; the pool's job variables keep their env)."""
     local = {key: value for key, value in project.items() if key not in ("build", "push", "pull", "definitions")}
     local["pull"] = [{"prefect.deployments.steps.set_working_directory": {"directory": str(root)}}]
@@ -174,17 +171,25 @@ class LocalProduction:
         self._start("receiver", [sys.executable, "-m", "flows.receiver", "--port", str(self.receiver_port),
                                  "--secret-block", WEBHOOK_SECRET_BLOCK, "--landing-block", names["landing_block"],
                                  "--warehouse-block", names["warehouse_block"]], self.environment())
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.check_alive()
-            try:
-                if httpx.get(f"{self.receiver_url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+        if answers_within(f"{self.receiver_url}/healthz", timeout, self.check_alive):
+            return
         raise RuntimeError(f"the receiver did not answer on {self.receiver_url} within {timeout:.0f} s; see "
                            f"{self.home / 'receiver.log'}")
+
+    def send_webhook(self, event: str, payload: dict) -> int:
+        """Post `payload` to this setup's receiver signed with its secret, as GitHub delivers it; the answer's status."""
+        import urllib.request
+        import uuid
+
+        from tasks.webhooks.secrets import sign
+
+        body = json.dumps(payload).encode()
+        secret = self.webhook_secret_path.read_text(encoding="utf-8").strip()
+        request = urllib.request.Request(f"{self.receiver_url}/github/webhook", data=body, method="POST", headers={
+            "X-GitHub-Event": event, "X-GitHub-Delivery": str(uuid.uuid4()), "Content-Type": "application/json",
+            "X-Hub-Signature-256": sign(body, secret)})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status
 
     def _start(self, name: str, command: list[str], env: dict[str, str]) -> None:
         with (self.home / f"{name}.log").open("ab") as log:

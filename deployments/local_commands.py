@@ -1,4 +1,4 @@
-"""The command line of `python -m deployments.local`: `up` runs production on this machine in the foreground until
+"""The command line of `python -m deployments.local`: `up` runs production on one machine in the foreground until
 Ctrl-C or `down`; `down` stops the `up` running on the same home."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def summary(server: PrefectServer, production: LocalProduction) -> str:
     from tasks.warehouse.database import describe_database_url
 
     return "\n".join([
-        "production is up on this machine:",
+        "production is up:",
         f"  Prefect UI         {server.ui_url}  (deployments, runs, the publish automation)",
         f"  webhook receiver   {production.receiver_url}/github/webhook  (health: /healthz; its secret is in "
         f"{production.webhook_secret_path})",

@@ -25,6 +25,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def answers_within(url: str, timeout: float, still_alive=lambda: None) -> bool:
+    """Whether GET `url` answers 200 within `timeout` seconds; `still_alive()` is called between tries and raises
+    when the process that should answer has died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        still_alive()
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
 @dataclass
 class PrefectServer:
     """`prefect server start` on 127.0.0.1 with its database and log under `home`. `settings` are extra Prefect
@@ -81,16 +96,12 @@ class PrefectServer:
         return self
 
     def wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def still_alive() -> None:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"prefect server exited with {self.process.returncode}; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+
+        if answers_within(f"{self.api_url}/health", timeout, still_alive):
+            return
         self.stop()
         raise RuntimeError(f"prefect server did not answer on {self.api_url} within {timeout:.0f} s; see {self.log_path}")
 

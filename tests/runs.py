@@ -3,8 +3,13 @@ process against the fake GitHub, with fast retries; and a small board to run it 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
+
+import yaml
 
 from fake_github import FakeWorld
 from flows.delivery_run import DeliveryRequest, DeliveryRun, DirectStages, run_delivery
@@ -35,3 +40,20 @@ def deliver(database_url: str, github_url: str, specs: list[ProjectSpec], as_of:
                               github_graphql_url=github_url, reconstruct_history=reconstruct_history,
                               segments=segments, targets=targets)
     return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST))
+
+
+def start_command_run(folder: Path, database_url: str, github_url: str, log: Path) -> subprocess.Popen:
+    """`python -m flows.delivery` reading acme/7, as an operator starts it: its own local Prefect (PREFECT_HOME in
+    `folder`), the token from the environment, its landing in `folder`/landing, its output in `log`, in a process
+    group of its own (so a test can signal or kill it whole)."""
+    config = folder / "boards.yaml"
+    config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
+    environment.update({"PREFECT_HOME": str(folder / "prefect"), "GITHUB_TOKEN": TOKEN,
+                        "DELIVERY_METRICS_HOME": str(folder / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", database_url,
+         "--github-url", github_url, "--landing", str(folder / "landing")],
+        cwd=Path(__file__).parents[1], env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True)

@@ -6,21 +6,18 @@ warehouse goes ahead, its metrics right, and what the killed run left is cleaned
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 
 from fake_github import FakeGitHub, RunningFake
 from fake_github.server import Fault
 from flows.replay import replay
 from tests.conftest import query
-from tests.runs import TOKEN, small_board
+from tests.runs import TOKEN, small_board, start_command_run
 
-ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +30,11 @@ def killed_then_next(tmp_path_factory, postgres_admin_url, migrated_template):
     ensure_database(postgres_admin_url, name, template=migrated_template)
     url = with_database(postgres_admin_url, name)
     world, _, issues = small_board(issues=3, sprint_start=datetime.now(timezone.utc).date())
-    config = tmp_path / "boards.yaml"
-    config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
-    environment.update({"PREFECT_HOME": str(tmp_path / "prefect"), "GITHUB_TOKEN": TOKEN,
-                        "DELIVERY_METRICS_HOME": str(tmp_path / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
     landing = tmp_path / "landing"
     fake = FakeGitHub(world, token=TOKEN)
     with RunningFake(fake) as running:
         def start(log: Path) -> subprocess.Popen:
-            return subprocess.Popen(
-                [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", url,
-                 "--github-url", running.url, "--landing", str(landing)],
-                cwd=ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+            return start_command_run(tmp_path, url, running.url, log)
 
         fake.inject(Fault(delay=600, times=1))  # the first request hangs: the run holds the slot, waiting
         first = start(tmp_path / "killed.log")

@@ -5,49 +5,28 @@ it was stopped, nothing is loaded, and it gave its GitHub slot back."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-import yaml
 
 from fake_github import FakeGitHub, RunningFake
 from fake_github.server import Fault
-from tasks.warehouse.database import drop_database, ensure_database, with_database
-from tests.conftest import query
-from tests.runs import TOKEN, small_board
+from tasks.warehouse.database import drop_database
+from tests.conftest import named_warehouse, query
+from tests.runs import TOKEN, small_board, start_command_run
 
-ROOT = Path(__file__).parents[1]
 
 
 @pytest.fixture
 def stoppable_run(tmp_path, postgres_admin_url, migrated_template):
-    """Start a run against a fake GitHub with `fault` injected; yield (start, fake, url, prefect_home)."""
-    name = "dm_stopped_run"
-    drop_database(postgres_admin_url, name)
-    ensure_database(postgres_admin_url, name, template=migrated_template)
-    url = with_database(postgres_admin_url, name)
+    """Start a run against a fake GitHub; yield (start, fake, url, folder)."""
+    url = named_warehouse(postgres_admin_url, migrated_template, "dm_stopped_run")
     world, _, _ = small_board(issues=3, sprint_start=datetime.now(timezone.utc).date())
-    config = tmp_path / "boards.yaml"
-    config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
-    environment.update({"PREFECT_HOME": str(tmp_path / "prefect"), "GITHUB_TOKEN": TOKEN,
-                        "DELIVERY_METRICS_HOME": str(tmp_path / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
     fake = FakeGitHub(world, token=TOKEN)
     with RunningFake(fake) as running:
-        def start() -> subprocess.Popen:
-            return subprocess.Popen(
-                [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", url,
-                 "--github-url", running.url, "--landing", str(tmp_path / "landing")],
-                cwd=ROOT, env=environment, stdout=(tmp_path / "run.log").open("w"), stderr=subprocess.STDOUT,
-                start_new_session=True)
-
-        yield start, fake, url, tmp_path
-    drop_database(postgres_admin_url, name)
+        yield (lambda: start_command_run(tmp_path, url, running.url, tmp_path / "run.log")), fake, url, tmp_path
+    drop_database(postgres_admin_url, "dm_stopped_run")
 
 
 @pytest.mark.parametrize("fault", [Fault(delay=600, times=1), Fault(status=502, times=1000)],
