@@ -60,9 +60,9 @@ def targeted_pages(pages, project_id: str) -> list[dict]:
 def frames_from_landing(landing: RunLanding) -> RunFrames:
     manifest = landing.manifest()
     boards, fields_, options, sprints, items, values, unreadable, all_item_pages = [], [], [], [], [], [], [], []
-    targets = []
+    targets, read = [], manifest.boards_read()
     for position, spec in enumerate(manifest.projects):
-        if spec not in manifest.boards_read():
+        if spec not in read:
             continue
         folder = board_folder(spec.owner, spec.number)
         project_page = landing.read(f"{folder}/project.json")
