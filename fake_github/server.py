@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 
+from fake_github.apps import FakeApps
 from fake_github.model import FakeWorld, iso
 from fake_github.resolvers import Resolvers
 
@@ -171,6 +172,7 @@ class FakeGitHub:
         # POST /_control/<name> with a JSON body calls controls[name](body) (for benchmarks driving a
         # fake in another process, e.g. "change" to play a day of work).
         self.controls: dict[str, Callable[[dict], dict]] = {}
+        self.apps: FakeApps | None = None  # a registered GitHub App and its installations (fake_github/apps.py)
 
     # -- test controls -------------------------------------------------------------------------------------
     def inject(self, fault: Fault) -> None:
@@ -196,20 +198,30 @@ class FakeGitHub:
                     return fault
         return None
 
-    def rate_headers(self) -> dict[str, str]:
+    def rate_headers(self, budget=None) -> dict[str, str]:
+        budget = budget or self
         return {
-            "x-ratelimit-limit": str(self.rate_limit),
-            "x-ratelimit-remaining": str(self.remaining),
-            "x-ratelimit-used": str(self.rate_limit - self.remaining),
-            "x-ratelimit-reset": str(int(self.reset_at)),
+            "x-ratelimit-limit": str(budget.rate_limit),
+            "x-ratelimit-remaining": str(budget.remaining),
+            "x-ratelimit-used": str(budget.rate_limit - budget.remaining),
+            "x-ratelimit-reset": str(int(budget.reset_at)),
             "x-ratelimit-resource": "graphql",
         }
 
+    def budget_of(self, authorization: str):
+        """Whose rate budget a request spends (the token's, or an App installation's), or None: answer 401."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() not in ("bearer", "token"):
+            return None
+        if token == self.token:
+            return self
+        installation = self.apps.installation_of(token) if self.apps and token else None
+        return installation if installation not in (None, "expired") else None
+
     def answer(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], str]:
         """(status, headers, body) for one POST."""
-        authorization = headers.get("authorization", "")
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() not in ("bearer", "token") or token != self.token:
+        budget = self.budget_of(headers.get("authorization", ""))
+        if budget is None:
             return 401, {}, json.dumps({"message": "Bad credentials", "documentation_url":
                                         "https://docs.github.com/graphql", "status": "401"})
         try:
@@ -224,8 +236,8 @@ class FakeGitHub:
             (d.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.name), None
         )
         with self.lock:
-            if time.time() >= self.reset_at:
-                self.remaining, self.reset_at = self.rate_limit, time.time() + 3600
+            if time.time() >= budget.reset_at:
+                budget.remaining, budget.reset_at = budget.rate_limit, time.time() + 3600
             problems = validate(SCHEMA if previews_issue_types(headers) else SCHEMA_WITHOUT_PREVIEWS, document)
             if problems:
                 return 200, {}, json.dumps({"errors": [
@@ -234,15 +246,15 @@ class FakeGitHub:
                 cost, node_count = query_cost(document, variables)
             except QueryRejected as rejected:
                 return 200, {}, json.dumps({"errors": rejected.errors})
-            if cost > self.remaining:
-                headers = {**self.rate_headers(), "x-ratelimit-remaining": "0"}
+            if cost > budget.remaining:
+                headers = {**self.rate_headers(budget), "x-ratelimit-remaining": "0"}
                 return 200, headers, json.dumps({"errors": [{"type": "RATE_LIMITED", "code": "graphql_rate_limit",
                                                              "message": "API rate limit exceeded for user ID 1."}]})
-            self.remaining -= cost
+            budget.remaining -= cost
             self.requests.append(RecordedRequest(operation, variables, cost, headers))
-            rate = {"cost": cost, "limit": self.rate_limit, "remaining": self.remaining, "used":
-                    self.rate_limit - self.remaining, "nodeCount": node_count,
-                    "resetAt": iso(datetime.fromtimestamp(self.reset_at, timezone.utc))}
+            rate = {"cost": cost, "limit": budget.rate_limit, "remaining": budget.remaining, "used":
+                    budget.rate_limit - budget.remaining, "nodeCount": node_count,
+                    "resetAt": iso(datetime.fromtimestamp(budget.reset_at, timezone.utc))}
             resolvers = Resolvers(self.world, rate)
             result = execute(SCHEMA, document, variable_values=variables, operation_name=operation,
                              field_resolver=resolvers.field, type_resolver=resolvers.type_of)
@@ -251,7 +263,7 @@ class FakeGitHub:
             response["errors"] = [github_shaped(error) for error in result.errors]
         if self.latency.per_request or self.latency.per_node:
             time.sleep(self.latency.seconds(result.data))  # outside the lock: answers overlap, as GitHub's do
-        return 200, self.rate_headers(), json.dumps(response)
+        return 200, self.rate_headers(budget), json.dumps(response)
 
 
 def previews_issue_types(headers: dict[str, str]) -> bool:
@@ -270,7 +282,17 @@ def github_shaped(error: GraphQLError) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGitHub
 
+    def do_GET(self):  # noqa: N802
+        if self.fake.apps is None:
+            return self._send(404, {}, json.dumps({"message": "Not Found"}))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        return self._send(*self.fake.apps.answer("GET", self.path, headers, b""))
+
     def do_POST(self):  # noqa: N802 (http.server's naming)
+        if self.fake.apps is not None and "/app/installations/" in self.path:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            return self._send(*self.fake.apps.answer("POST", self.path, headers, body))
         if self.path.startswith("/_control/") and self.path[10:] in self.fake.controls:
             body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)) or b"{}")
             with self.fake.lock:

@@ -29,6 +29,7 @@ from tasks import stopping, telemetry
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract import tasks as extract
 from tasks.extract.slot import give_back_held_slots, release_slots_of
+from tasks.extract.stages import issue_graph_owner
 from tasks.transform.tasks import transform_landing
 from tasks.warehouse import tasks as warehouse
 
@@ -64,7 +65,7 @@ class PrefectStages:
 
     def extract_boards(self, request, landing, known):
         manifest = landing.manifest()
-        futures = [extract.extract_board.submit(request.github_graphql_url, request.github_token_block, landing, spec,
+        futures = [extract.extract_board.submit(request.github_graphql_url, request.auth, landing, spec,
                                                 quote(known), manifest.targets_of(spec))
                    for spec in manifest.boards_read()]
         for future in futures:  # waited on in slices, so that a SIGTERM reaches this (the main) thread at once
@@ -72,8 +73,9 @@ class PrefectStages:
         return [future.result() for future in futures]
 
     def extract_issue_graph(self, request, landing, boards, known):
-        return extract.extract_issue_graph(request.github_graphql_url, request.github_token_block, landing,
-                                           quote(boards), quote(known))
+        return extract.extract_issue_graph(request.github_graphql_url, request.auth,
+                                           issue_graph_owner(boards, request.projects), landing, quote(boards),
+                                           quote(known))
 
     def transform(self, landing):
         return transform_landing(landing)
@@ -144,6 +146,9 @@ def delivery(
     landing: str | None = None,
     github_graphql_url: str | None = None,
     github_token_block: str | None = None,
+    github_app_id: str | None = None,
+    github_app_key_block: str | None = None,
+    github_app_installation_id: int | None = None,
     warehouse_block: str | None = None,
     landing_block: str | None = None,
     reconstruct_history: bool = True,
@@ -160,6 +165,12 @@ def delivery(
         landing: folder for the raw pages (default: landing/ beside the embedded warehouse).
         github_graphql_url: GraphQL endpoint (default: env GITHUB_GRAPHQL_URL, else api.github.com).
         github_token_block: name of a Secret block with the GitHub token (default: env GITHUB_TOKEN).
+        github_app_id: read as this GitHub App instead of with a token: its id or client id (default: env
+            GITHUB_APP_ID; README, "Running as a GitHub App").
+        github_app_key_block: name of the Secret block holding the App's private key, PEM (default: env
+            GITHUB_APP_PRIVATE_KEY, or the file named by GITHUB_APP_PRIVATE_KEY_FILE).
+        github_app_installation_id: the App's installation to read through (default: env
+            GITHUB_APP_INSTALLATION_ID, else each board owner's installation, found by its login).
         warehouse_block: name of a SqlAlchemyConnector block for the warehouse (default: env DATABASE_URL,
             else the embedded Postgres).
         landing_block: name of an S3Bucket (or LocalFileSystem) block for the raw pages (default: the `landing`
@@ -176,7 +187,8 @@ def delivery(
     """
     request = DeliveryRequest(projects=projects, report_timezone=report_timezone, as_of=as_of, landing=landing,
                               github_graphql_url=github_graphql_url, github_token_block=github_token_block,
-                              warehouse_block=warehouse_block, landing_block=landing_block,
+                              github_app_id=github_app_id, github_app_key_block=github_app_key_block,
+                              github_app_installation_id=github_app_installation_id, warehouse_block=warehouse_block, landing_block=landing_block,
                               reconstruct_history=reconstruct_history, segments=segments, targets=targets)
     with telemetry.continued_trace(trace_parent()):  # a run a webhook asked for continues the webhook's trace
         return run_delivery(request, PrefectStages(), current_run_id()).summary()

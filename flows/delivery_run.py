@@ -25,7 +25,9 @@ from tasks.extract.client import RetryPolicy
 from tasks.extract.issue_graph import IssueGraphRead
 from tasks.landing.zone import WEBHOOK_EVENTS_FILE, RunLanding, RunManifest, start_run_landing
 from tasks.records import KnownIssue
-from tasks.resources import github_token, github_token_source, landing_store
+from tasks.extract.credentials import Credentials, GitHubAuth, TokenCredentials
+from tasks.extract.github_app import GitHubApp, installation_for
+from tasks.resources import landing_store
 from tasks.transform.run_frames import RunFrames, frames_from_landing
 from tasks.warehouse import stages as warehouse
 from tasks.warehouse.events import events_since_previous_run
@@ -45,11 +47,24 @@ class DeliveryRequest:
     landing: str | None = None
     github_graphql_url: str | None = None
     github_token_block: str | None = None
+    github_app_id: str | None = None
+    github_app_key_block: str | None = None
+    github_app_installation_id: int | None = None
     warehouse_block: str | None = None
     landing_block: str | None = None
     reconstruct_history: bool = True
     segments: list[SegmentSpec] | None = None  # None leaves the warehouse's segments as they are
     targets: dict[str, list[str] | None] | None = None  # board label -> item ids (None: that board in full)
+
+    def __post_init__(self) -> None:
+        self.auth  # both a token block and an App, or an App's key without its id: refused before anything starts
+
+    @property
+    def auth(self) -> GitHubAuth:
+        """The run's GitHub credentials, by name: a token, or a GitHub App."""
+        return GitHubAuth(token_block=self.github_token_block, app_id=self.github_app_id,
+                          app_key_block=self.github_app_key_block,
+                          app_installation_id=self.github_app_installation_id)
 
 
 class Stages(Protocol):
@@ -100,6 +115,8 @@ class DeliveryRun:
             "issue_versions_written": self.load.issue_versions_opened + self.load.issue_versions_closed,
             "graphql_requests": self.extraction.requests,
             "graphql_points": self.extraction.points,
+            "github_credentials": self.extraction.credentials,
+            "github_rate_limit": self.extraction.rate_limit,
             "versions_written": self.load.versions_written,
             "reconstructed_versions": self.load.reconstructed_versions,
             "stage_seconds": {name: round(seconds, 3) for name, seconds in self.stage_seconds.items()},
@@ -188,12 +205,14 @@ def observation_time(as_of: datetime | None) -> datetime:
 class DirectStages:
     """Every stage as a plain call in this process, no Prefect: for tests and benchmarks.
 
-    `token`, `database_url` and `policy` stand in for the token block, the warehouse block (or DATABASE_URL)
-    and the client's default retry policy (tests answer faults in milliseconds, not minutes)."""
+    `token` (or `app`), `database_url` and `policy` stand in for the credentials the request names, the warehouse
+    block (or DATABASE_URL) and the client's default retry policy (tests answer faults in milliseconds, not
+    minutes)."""
 
     token: str | None = field(default=None, repr=False)
     database_url: str | None = field(default=None, repr=False)
     policy: RetryPolicy | None = None
+    app: GitHubApp | None = field(default=None, repr=False)
 
     def start(self) -> None:
         pass
@@ -208,15 +227,16 @@ class DirectStages:
         return known_issues(warehouse_address.url)
 
     def extract_boards(self, request: DeliveryRequest, landing: RunLanding, known: set[str]) -> list[BoardRead]:
-        token, manifest = self._token(request), landing.manifest()
-        return [extract.extract_board(extract.github_url(request.github_graphql_url), token, landing, spec,
-                                      self.policy, known, self._token_source(request), manifest.targets_of(spec))
+        url, manifest = extract.github_url(request.github_graphql_url), landing.manifest()
+        return [extract.extract_board(url, self._credentials(request, spec.owner), landing, spec, self.policy, known,
+                                      manifest.targets_of(spec))
                 for spec in manifest.boards_read()]
 
     def extract_issue_graph(self, request: DeliveryRequest, landing: RunLanding, boards: list[BoardRead],
                             known: dict[str, KnownIssue]) -> IssueGraphRead:
-        return extract.extract_issue_graph(extract.github_url(request.github_graphql_url), self._token(request),
-                                           landing, boards, known, self.policy, self._token_source(request))
+        owner = extract.issue_graph_owner(boards, request.projects)
+        return extract.extract_issue_graph(extract.github_url(request.github_graphql_url),
+                                           self._credentials(request, owner), landing, boards, known, self.policy)
 
     def transform(self, landing: RunLanding) -> RunFrames:
         return frames_from_landing(landing)
@@ -237,11 +257,13 @@ class DirectStages:
         stopping.request_stop(type(error).__name__)
         return "failed"
 
-    def _token(self, request: DeliveryRequest) -> str:
-        return self.token if self.token is not None else github_token(request.github_token_block)
-
-    def _token_source(self, request: DeliveryRequest) -> str | None:
-        return None if self.token is not None else github_token_source(request.github_token_block)
+    def _credentials(self, request: DeliveryRequest, owner: str) -> Credentials:
+        url = extract.github_url(request.github_graphql_url)
+        if self.app is not None:
+            return installation_for(self.app, url, owner)
+        if self.token is not None:
+            return TokenCredentials(self.token, "the token given to the run")
+        return request.auth.credentials(url, owner)
 
 
 @contextmanager

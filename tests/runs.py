@@ -15,6 +15,7 @@ from fake_github import FakeWorld
 from flows.delivery_run import DeliveryRequest, DeliveryRun, DirectStages, run_delivery
 from tasks.config import ProjectSpec, SegmentSpec
 from tasks.extract.client import RetryPolicy
+from tasks.extract.github_app import GitHubApp
 
 FAST = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05, max_rate_limit_wait=5, timeout=5)
 TOKEN = "fake-token"
@@ -34,12 +35,14 @@ def small_board(issues: int = 5, sprint_start: date = date(2026, 1, 5)):
 
 def deliver(database_url: str, github_url: str, specs: list[ProjectSpec], as_of: datetime, landing_root: Path,
             token: str = TOKEN, report_timezone: str = "UTC", reconstruct_history: bool = True,
-            segments: list[SegmentSpec] | None = None, targets: dict[str, list[str]] | None = None) -> DeliveryRun:
-    """One delivery run, exactly as the flow orders it, without Prefect (`targets`: a targeted run)."""
+            segments: list[SegmentSpec] | None = None, targets: dict[str, list[str]] | None = None,
+            app: GitHubApp | None = None) -> DeliveryRun:
+    """One delivery run, exactly as the flow orders it, without Prefect (`targets`: a targeted run; `app`: read as
+    that GitHub App instead of with `token`)."""
     request = DeliveryRequest(projects=specs, report_timezone=report_timezone, as_of=as_of, landing=str(landing_root),
                               github_graphql_url=github_url, reconstruct_history=reconstruct_history,
                               segments=segments, targets=targets)
-    return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST))
+    return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST, app=app))
 
 
 def start_command_run(folder: Path, database_url: str, github_url: str, log: Path) -> subprocess.Popen:

@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m flows.delivery",
         description="Read GitHub Projects (v2) boards into a Postgres warehouse that keeps their history, "
         "and compute sprint and delivery metrics. The GitHub token comes from the environment variable "
-        "GITHUB_TOKEN (never from a flag).",
+        "GITHUB_TOKEN, or a GitHub App's from GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY_FILE (optionally "
+        "GITHUB_APP_INSTALLATION_ID); never from a flag.",
         formatter_class=Formatter,
     )
     parser.add_argument(
@@ -55,7 +56,9 @@ def print_summary(summary: dict) -> None:
               f"{board['graphql_points']:>4} points  {board['data_quality']}")
     print(f"  issues observed: {summary['issues_observed']} (details re-read: {summary['issues_detailed']})")
     print(f"  versions written: {summary['versions_written']}")
-    print(f"  GitHub: {summary['graphql_requests']} requests, {summary['graphql_points']} rate-limit points")
+    budget = (f" of {summary['github_rate_limit']:,} an hour" if summary.get("github_rate_limit") else "")
+    print(f"  GitHub: {summary['graphql_requests']} requests, {summary['graphql_points']} rate-limit points{budget}"
+          f" ({'as a GitHub App' if summary.get('github_credentials') == 'app' else 'with a token'})")
     print(f"  warehouse: {summary['warehouse']}")
     print(f"  raw pages: {summary['landing']}")
 

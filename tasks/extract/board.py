@@ -26,6 +26,8 @@ class BoardRead:
     points: int = 0
     issues: dict[str, dict] | None = None  # issue id -> IssueFields as GitHub returned them
     targeted: bool = False  # only the items a targeted run asked for were read
+    credentials: str = "token"  # what read it: "token" or "app"
+    rate_limit: int | None = None  # the points an hour GitHub reported for those credentials
 
 
 def read_project(client: GitHubClient, landing: RunLanding, spec: ProjectSpec) -> dict:

@@ -8,7 +8,6 @@ under a shared concurrency limit.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -26,6 +25,7 @@ from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode
 
 from tasks import stopping, telemetry
+from tasks.extract.credentials import Credentials, TokenCredentials
 from tasks.extract.errors import (
     GitHubURLRefused,
     GitHubAuthError,
@@ -149,45 +149,32 @@ def checked_github_url(url: str) -> str:
     return url
 
 
-# Fingerprints (SHA-256) of the tokens GitHub answered 401 in this process: every board and task of a run (and of any
-# later run in the same process) fails at once instead of sending a token GitHub has refused.
-_rejected_tokens: set[str] = set()
-
-
-def _fingerprint(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @dataclass
 class GitHubClient:
     """Sends named queries (files in queries/) and keeps count of requests and rate-limit points."""
 
     url: str
-    token: str = field(repr=False)
+    credentials: str | Credentials = field(repr=False)  # a token, or credentials that hand one out (an App's)
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    token_source: str | None = None  # where the token came from, for error messages
+    token_source: str | None = None  # where a token given as a string came from, for error messages
     sleep: Callable[[float], None] = stopping.pause  # a pause that ends when the run is told to stop
     random: random.Random = field(default_factory=random.Random, repr=False)
     requests: int = 0
     points: int = 0
     remaining: int | None = None
+    limit: int | None = None  # points an hour, as GitHub reports them for these credentials
     reset_at: datetime | None = None
     _last_cost: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.url = checked_github_url(self.url)  # before anything is sent
-        if not self.token:
-            raise GitHubAuthError(
-                "no GitHub token: set the environment variable GITHUB_TOKEN (or name a Secret block) "
-                "with a token that can read the boards"
-            )
-        if _fingerprint(self.token) in _rejected_tokens:  # never sent again once GitHub has refused it
-            raise self._rejected("GitHub rejected the token (401 Bad credentials) earlier in this process; it is not "
-                                 "sent again")
+        if isinstance(self.credentials, str):
+            self.credentials = TokenCredentials(self.credentials, self.token_source or TokenCredentials.source)
+        self._sent_token = self.credentials.token()  # refuses a missing or refused token; an App's is minted here
         self._transport = _Transport(
             url=self.url,
             headers={
-                "Authorization": f"bearer {self.token}",
+                "Authorization": f"bearer {self._sent_token}",
                 "User-Agent": USER_AGENT,
                 "GraphQL-Features": "issue_types",
             },
@@ -203,6 +190,7 @@ class GitHubClient:
         """Run queries/<name>.graphql; retry what can be retried; raise a GitHubError for the rest. Each attempt
         is a span of the run's trace (operation, attempt, the wait before it, cost, budget left, outcome)."""
         last_problem, waited = "", 0.0
+        self._refreshed = False  # a token GitHub refused is replaced at most once per query
         for attempt in range(1, self.policy.max_attempts + 1):
             waited += self._wait_for_budget(name)
             self.requests += 1
@@ -229,6 +217,8 @@ class GitHubClient:
         """One request: its response (None when it is to be retried), the delay before the next attempt, what went
         wrong, and the outcome in a word."""
         self._transport.forget_exchange()
+        self._sent_token = self.credentials.token()  # an App's token is refreshed before it expires
+        self._transport.headers["Authorization"] = f"bearer {self._sent_token}"
         try:
             request = GraphQLRequest(query_document(name), variable_values=variables)
             # In a thread of its own: a run told to stop (SIGTERM, a cancel) does not wait for GitHub's answer.
@@ -262,6 +252,8 @@ class GitHubClient:
             self.points += rate["cost"]
             telemetry.api_points.add(rate["cost"], {"graphql.operation.name": name})
             self._last_cost[name] = rate["cost"]
+        if "limit" in rate:
+            self.limit = rate["limit"]
         if "remaining" in rate:
             self.remaining = rate["remaining"]
             self.reset_at = _parse_time(rate["resetAt"])
@@ -288,12 +280,6 @@ class GitHubClient:
             )
         return max(wait, 0.0)
 
-    def _rejected(self, what: str) -> GitHubAuthError:
-        return GitHubAuthError(
-            f"{what}: check that {self.token_source or 'GITHUB_TOKEN (or the Secret block)'} holds a valid, unexpired token with read access to the boards "
-            "(classic token: the read:project and repo scopes; fine-grained: Projects and Issues read on the "
-            "organisation and its repositories)")
-
     def _backoff(self, attempt: int) -> float:
         """Exponential with full jitter: uniform in [delay/2, delay]."""
         delay = min(self.policy.max_delay, self.policy.base_delay * 2 ** (attempt - 1))
@@ -303,8 +289,10 @@ class GitHubClient:
         status, headers = failure.status, {k.lower(): v for k, v in failure.headers.items()}
         body = failure.body[:200]
         if status == 401:
-            _rejected_tokens.add(_fingerprint(self.token))
-            raise self._rejected(f"GitHub rejected the token (401 Bad credentials) when asked {name}")
+            if self.credentials.rejected(self._sent_token) and not self._refreshed:
+                self._refreshed = True  # an App's token expired: a new one, at once
+                return 0.0, "the token expired (HTTP 401)"
+            raise self._refused(name)
         if status in (403, 429) and _is_secondary_limit(status, headers, body):
             if "retry-after" in headers:
                 return _seconds(headers["retry-after"]), f"rate limited (HTTP {status}, Retry-After)"
@@ -317,6 +305,14 @@ class GitHubClient:
         if status == 404:
             raise GitHubNotFound(f"{self.url} answered 404 to {name}: is --github-url the GraphQL endpoint?")
         raise GitHubError(f"GitHub refused {name} with HTTP {status}: {body!r}")
+
+    def _refused(self, name: str) -> GitHubAuthError:
+        credentials = self.credentials
+        if isinstance(credentials, TokenCredentials):
+            return credentials.refused(f"GitHub rejected the token (401 Bad credentials) when asked {name}")
+        return GitHubAuthError(
+            f"GitHub refused a token just minted for {credentials.source} (401 Bad credentials) when asked {name}: "
+            "check that the installation still has access to the boards' repositories and the App's permissions")
 
     @staticmethod
     def _query_error(name: str, errors: list[dict]) -> GitHubError:

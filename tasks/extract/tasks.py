@@ -15,11 +15,11 @@ from prefect.runtime import flow_run
 from tasks.config import ProjectSpec
 from tasks.extract import stages
 from tasks.extract.board import BoardRead
+from tasks.extract.credentials import GitHubAuth
 from tasks.extract.issue_graph import IssueGraphRead
 from tasks.extract.slot import GITHUB_LIMIT, github_slot
 from tasks.landing.zone import RunLanding
 from tasks.records import KnownIssue
-from tasks.resources import github_token, github_token_source
 from tasks.retries import RETRIES
 
 __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
@@ -29,16 +29,17 @@ __all__ = ["GITHUB_LIMIT", "extract_board", "extract_issue_graph"]
 # for a cache key, pickling them whole (a 50,000-item board's reads and frames: tens of seconds a run).
 @task(name="extract-board", task_run_name="extract-{spec.owner}-{spec.number}", timeout_seconds=3 * 3600,
       cache_policy=NO_CACHE, **RETRIES)
-def extract_board(url: str | None, token_block: str | None, landing: RunLanding, spec: ProjectSpec,
+def extract_board(url: str | None, auth: GitHubAuth, landing: RunLanding, spec: ProjectSpec,
                   known: set[str] | None = None, item_ids: list[str] | None = None) -> BoardRead:
+    url = stages.github_url(url)
     with github_slot(flow_run.get_id()):
-        return stages.extract_board(stages.github_url(url), github_token(token_block), landing, spec, known=known,
-                                    token_source=github_token_source(token_block), item_ids=item_ids)
+        return stages.extract_board(url, auth.credentials(url, spec.owner), landing, spec, known=known,
+                                    item_ids=item_ids)
 
 
 @task(name="extract-issue-graph", timeout_seconds=3 * 3600, cache_policy=NO_CACHE, **RETRIES)
-def extract_issue_graph(url: str | None, token_block: str | None, landing: RunLanding, boards: list[BoardRead],
-                        known: dict[str, KnownIssue]) -> IssueGraphRead:
+def extract_issue_graph(url: str | None, auth: GitHubAuth, owner: str, landing: RunLanding,
+                        boards: list[BoardRead], known: dict[str, KnownIssue]) -> IssueGraphRead:
+    url = stages.github_url(url)
     with github_slot(flow_run.get_id()):
-        return stages.extract_issue_graph(stages.github_url(url), github_token(token_block), landing, boards, known,
-                                          token_source=github_token_source(token_block))
+        return stages.extract_issue_graph(url, auth.credentials(url, owner), landing, boards, known)

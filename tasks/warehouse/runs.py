@@ -23,6 +23,8 @@ class ProjectRunCounts:
     versions_closed: int = 0
     graphql_requests: int = 0
     graphql_points: int = 0
+    credentials: str | None = None
+    rate_limit: int | None = None
 
 
 def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec], trace_id: str | None = None,
@@ -47,10 +49,10 @@ def finish_runs(cursor, run_id: str, counts: dict[tuple[str, int], ProjectRunCou
         cursor.execute(
             "update etl.runs set status = 'succeeded', finished_at = clock_timestamp(), items_extracted = $4, "
             "issues_read = $5, unreadable_items = $6, versions_opened = $7, versions_closed = $8, "
-            "graphql_requests = $9, graphql_points = $10 "
+            "graphql_requests = $9, graphql_points = $10, credentials = $11, rate_limit = $12 "
             "where run_id = $1::uuid and lower(project_owner) = lower($2) and project_number = $3",
             parameters=(run_id, owner, number, c.items_extracted, c.issues_read, c.unreadable_items, c.versions_opened,
-                        c.versions_closed, c.graphql_requests, c.graphql_points),
+                        c.versions_closed, c.graphql_requests, c.graphql_points, c.credentials, c.rate_limit),
         )
 
 

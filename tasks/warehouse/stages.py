@@ -67,6 +67,7 @@ def run_counts(frames: RunFrames, load: LoadResult, spend: dict | None) -> dict[
         )
         if spend and project_id in spend:
             c.graphql_requests, c.graphql_points = spend[project_id]["requests"], spend[project_id]["points"]
+            c.credentials, c.rate_limit = spend[project_id].get("credentials"), spend[project_id].get("rate_limit")
         if position == 0:
             c.issues_read = frames.issues.height
             c.versions_opened += load.issue_versions_opened
