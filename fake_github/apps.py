@@ -173,3 +173,50 @@ class FakeApps:
         if str(claims["iss"]) not in (str(self.app_id), self.client_id):
             return "Integration not found"
         return None
+
+
+class ManifestFlow:
+    """GitHub's App manifest flow, the two halves the fake plays: the "new App" form that a browser posts a manifest
+    to (GitHub creates the App and redirects with a code), and the code's single-use conversion into the App's id,
+    private key and webhook secret. The App created becomes the fake's App (`fake.apps`)."""
+
+    def __init__(self, fake, token_lifetime: float = 3600.0):
+        self.fake, self.token_lifetime = fake, token_lifetime
+        self.codes: dict[str, dict] = {}
+        self.manifests: list[dict] = []
+
+    def new_app(self, owner: str | None, form: bytes, state: str) -> tuple[int, dict, str]:
+        from urllib.parse import parse_qs, urlencode
+
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        try:
+            manifest = json.loads(parse_qs(form.decode())["manifest"][0])
+            hook, redirect = manifest["hook_attributes"]["url"], manifest["redirect_url"]
+            name, permissions, events = manifest["name"], manifest["default_permissions"], manifest["default_events"]
+        except (KeyError, ValueError, IndexError, TypeError):
+            return 422, {}, json.dumps({"message": "Invalid manifest"})
+        self.manifests.append(manifest)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption()).decode()
+        public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        app_id = 900_000 + len(self.manifests)
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        self.fake.apps = FakeApps(app_id, public, client_id=f"Iv23li{app_id}", token_lifetime=self.token_lifetime)
+        code = secrets.token_hex(10)
+        self.codes[code] = {"id": app_id, "slug": slug, "node_id": f"A_{app_id}", "client_id": f"Iv23li{app_id}",
+                            "client_secret": secrets.token_hex(20), "webhook_secret": secrets.token_urlsafe(24),
+                            "pem": pem, "name": name, "owner": {"login": owner or "octocat",
+                                                                 "type": "Organization" if owner else "User"},
+                            "html_url": f"https://github.com/apps/{slug}", "permissions": permissions,
+                            "events": events, "hook_url": hook}
+        return 302, {"location": f"{redirect}?{urlencode({'code': code, 'state': state})}"}, ""
+
+    def conversion(self, code: str) -> tuple[int, dict, str]:
+        app = self.codes.pop(code, None)  # single use
+        if app is None:
+            return 404, {}, json.dumps({"message": "Not Found", "documentation_url": DOCS})
+        return 201, {}, json.dumps({key: value for key, value in app.items() if key != "hook_url"})

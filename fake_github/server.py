@@ -33,7 +33,7 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 
-from fake_github.apps import FakeApps
+from fake_github.apps import FakeApps, ManifestFlow
 from fake_github.model import FakeWorld, iso
 from fake_github.resolvers import Resolvers
 
@@ -173,6 +173,7 @@ class FakeGitHub:
         # fake in another process, e.g. "change" to play a day of work).
         self.controls: dict[str, Callable[[dict], dict]] = {}
         self.apps: FakeApps | None = None  # a registered GitHub App and its installations (fake_github/apps.py)
+        self.manifest_flow = ManifestFlow(self)  # creating an App from a manifest, as github.com does
 
     # -- test controls -------------------------------------------------------------------------------------
     def inject(self, fault: Fault) -> None:
@@ -289,6 +290,15 @@ class _Handler(BaseHTTPRequestHandler):
         return self._send(*self.fake.apps.answer("GET", self.path, headers, b""))
 
     def do_POST(self):  # noqa: N802 (http.server's naming)
+        path, _, query = self.path.partition("?")
+        if (new_app := re.fullmatch(r"(?:/organizations/([^/]+))?/settings/apps/new", path)) or \
+                re.fullmatch(r"(?:/api/v3)?/app-manifests/[^/]+/conversions", path):
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            flow = self.fake.manifest_flow
+            if new_app:
+                state = dict(p.partition("=")[::2] for p in query.split("&") if p).get("state", "")
+                return self._send(*flow.new_app(new_app[1], body, state))
+            return self._send(*flow.conversion(path.rsplit("/", 2)[1]))
         if self.fake.apps is not None and "/app/installations/" in self.path:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             headers = {k.lower(): v for k, v in self.headers.items()}

@@ -17,6 +17,7 @@ from fake_github import FakeGitHub, RunningFake
 from fake_github.server import Latency
 from fake_github.apps import FakeApps, installation_rate_limit
 from tasks.config import ProjectSpec
+from tasks.extract.credentials import GitHubAuth
 from tasks.extract.errors import GitHubAuthError
 from tasks.extract.github_app import GitHubApp, app_jwt, rest_api_root
 from tasks.warehouse.database import drop_database
@@ -250,3 +251,57 @@ def test_the_receiver_takes_the_apps_deliveries(warehouse_url, tmp_path):
         while not running.requested and time.monotonic() < deadline:
             time.sleep(0.05)
     assert running.requested == [{"acme/7": [item]}]
+
+
+def test_the_app_is_created_from_the_manifest_in_one_step_and_then_reads_the_boards(prefect_harness, warehouse_url,
+                                                                                   tmp_path, monkeypatch):
+    import html
+    import json
+    import re
+    import threading
+
+    import requests
+    from prefect.blocks.system import Secret
+
+    from deployments import github_app
+    from flows.delivery import delivery
+    from tasks.webhooks.secrets import load_secrets
+
+    world, _, _ = small_board(issues=3)
+    fake = FakeGitHub(world, token=TOKEN)
+    monkeypatch.setenv("DATABASE_URL", warehouse_url)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    with RunningFake(fake) as github:
+        base = github.url.rsplit("/graphql", 1)[0]
+        said, created = [], []
+        setup = threading.Thread(target=lambda: created.append(github_app.create(
+            "acme", "https://metrics.acme.dev/github/webhook", "app-key", "app-webhook-secret", github=base,
+            graphql_url=github.url, announce=said.append, timeout=60)), daemon=True)
+        setup.start()
+        while not said:
+            time.sleep(0.02)
+        page = requests.get(re.search(r"http://127\.0\.0\.1:\d+/", said[0])[0], timeout=10).text  # the browser
+        action = html.unescape(re.search(r"action='([^']+)'", page)[1])
+        manifest = json.loads(html.unescape(re.search(r"name='manifest' value='([^']+)'", page)[1]))
+        assert action.startswith(f"{base}/organizations/acme/settings/apps/new?state=")
+        confirmed = requests.post(action, data={"manifest": json.dumps(manifest)}, allow_redirects=False, timeout=10)
+        assert requests.get(confirmed.headers["location"], timeout=60).status_code == 200  # GitHub's redirect
+        setup.join(30)
+        app = created[0]
+        assert manifest["hook_attributes"]["url"] == "https://metrics.acme.dev/github/webhook"
+        assert manifest["default_permissions"] == {"organization_projects": "read", "issues": "read",
+                                                   "metadata": "read", "pull_requests": "read"}
+        assert sorted(manifest["default_events"]) == ["issues", "projects_v2_item", "sub_issues"]
+        assert "BEGIN RSA PRIVATE KEY" in Secret.load("app-key").get()
+        assert len(load_secrets("app-webhook-secret").current) >= 16
+        assert fake.manifest_flow.codes == {}  # the code was used, once
+        fake.apps.install("acme", repositories=60, users=40)
+        monkeypatch.setenv("GITHUB_APP_ID", str(app.app_id))
+        rows = github_app.check(GitHubAuth(app_key_block="app-key").app(), github.url, ["acme", "globex"])
+        assert rows[0] == {"owner": "acme", "installation": next(iter(fake.apps.installations)), "ok": True,
+                           "permissions": "issues: read, metadata: read, organization_projects: read, "
+                                          "pull_requests: read", "rate_limit": 8_000}
+        assert not rows[1]["ok"] and "is not installed on globex" in rows[1]["problem"]
+        summary = delivery(projects=[ProjectSpec(owner="acme", number=7)], landing=str(tmp_path),
+                           github_graphql_url=github.url, github_app_key_block="app-key")
+    assert summary["github_credentials"] == "app" and summary["boards"][0]["items"] == 3
