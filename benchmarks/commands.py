@@ -13,7 +13,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-COMMANDS = ["flows.delivery", "flows.publish", "flows.replay", "flows.prune", "flows.catalog", "flows.grant_reporting"]
+COMMANDS = ["flows.delivery", "flows.publish", "flows.replay", "flows.prune", "flows.catalog", "flows.grant_reporting",
+            "flows.github_app"]
 ROOT = Path(__file__).parents[1]
 LOG_TIME = re.compile(r"^(\d\d:\d\d:\d\d\.\d+) \| INFO .*Beginning flow run")
 

@@ -102,11 +102,11 @@ class FakeApps:
     # -- REST ----------------------------------------------------------------------------------------------------
 
     def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict, str]:
-        path = path.split("?", 1)[0]
-        path = path[len("/api/v3"):] if path.startswith("/api/v3/") else path
+        asked = path.split("?", 1)[0]
+        path = asked[len("/api/v3"):] if asked.startswith("/api/v3/") else asked
         status, answer = self._answer(method, path, headers, body)
         with self.lock:
-            self.rest_calls.append((method, path, status))
+            self.rest_calls.append((method, asked, status))
         return status, {}, json.dumps(answer)
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:

@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from flows.cli import Formatter, add_project_options, add_verbose_option, run_cli, run_settings_from_args
+from flows.cli import Formatter, add_verbose_option, run_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--github-url", metavar="URL", help="GraphQL endpoint (env GITHUB_GRAPHQL_URL; default "
                         "https://api.github.com/graphql); the REST API beside it is used for the App")
     parser.add_argument("--port", type=int, default=0, help="create: local port for GitHub's redirect (default: any)")
-    add_project_options(parser)
+    parser.add_argument("--config", metavar="FILE", help="check: the boards file (as for python -m flows.delivery); "
+                        "every owner of its boards is checked")
+    parser.add_argument("--owner", metavar="LOGIN", action="append", default=[],
+                        help="check: an owner to check (repeat for several)")
     add_verbose_option(parser)
     return parser
 
@@ -59,9 +62,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"/installations/new\nThen run with github_app_id={created.app_id} and "
                   f"github_app_key_block={args.key_block} (or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY_FILE).")
         else:
+            from tasks.config import ConfigError, load_run_settings
             from tasks.extract.credentials import GitHubAuth
 
-            owners = sorted({spec.owner for spec in run_settings_from_args(args).projects})
+            owners = list(args.owner)
+            if args.config:
+                owners += [spec.owner for spec in load_run_settings(args.config).projects]
+            if not owners:
+                raise ConfigError("check needs the owners to check: --config FILE or --owner LOGIN")
+            owners = sorted(set(owners), key=str.lower)
             app = GitHubAuth(app_id=args.app_id, app_key_block=args.key_block if args.app_id else None).app()
             failed = False
             for row in github_app.check(app, url, owners):

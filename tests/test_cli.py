@@ -9,7 +9,8 @@ import pytest
 from flows.delivery import main
 
 README = Path(__file__).parents[1] / "README.md"
-COMMANDS = ["flows.delivery", "flows.replay", "flows.publish", "flows.prune", "flows.catalog", "flows.grant_reporting"]
+COMMANDS = ["flows.delivery", "flows.replay", "flows.publish", "flows.prune", "flows.catalog", "flows.grant_reporting",
+            "flows.github_app"]
 
 
 def parser_rows(command: str) -> list[set[str]]:

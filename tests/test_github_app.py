@@ -305,3 +305,15 @@ def test_the_app_is_created_from_the_manifest_in_one_step_and_then_reads_the_boa
         summary = delivery(projects=[ProjectSpec(owner="acme", number=7)], landing=str(tmp_path),
                            github_graphql_url=github.url, github_app_key_block="app-key")
     assert summary["github_credentials"] == "app" and summary["boards"][0]["items"] == 3
+
+
+def test_on_github_enterprise_server_the_app_calls_the_rest_api_beside_its_graphql(warehouse_url, tmp_path):
+    world, _, _ = small_board(issues=2)
+    fake = FakeGitHub(world, token=TOKEN)
+    apps = with_app(fake)
+    with RunningFake(fake) as github:
+        url = github.url.replace("/graphql", "/api/graphql")  # https://HOST/api/graphql on a real server
+        deliver(warehouse_url, url, [ProjectSpec(owner="acme", number=7)], None, tmp_path, token="", app=APP)
+    assert [(method, path) for method, path, _ in apps.rest_calls] == [
+        ("GET", "/api/v3/orgs/acme/installation"),
+        ("POST", f"/api/v3/app/installations/{next(iter(apps.installations))}/access_tokens")]

@@ -21,7 +21,8 @@ import jwt
 import requests
 
 from tasks import stopping
-from tasks.extract.client import USER_AGENT
+from tasks.redaction import remember
+from tasks.extract.client import USER_AGENT, checked_github_url
 from tasks.extract.errors import GitHubAuthError, GitHubUnavailable
 
 API_VERSION = "2022-11-28"
@@ -195,6 +196,7 @@ class AppInstallation:
             raise GitHubUnavailable(f"GitHub answered HTTP {status} when {self.source} asked for a token; the run "
                                     "can be retried")
         self.tokens_minted += 1
+        remember(body["token"])
         expires = datetime.fromisoformat(str(body["expires_at"]).replace("Z", "+00:00"))
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=timezone.utc)
@@ -252,8 +254,9 @@ _installations_lock = threading.Lock()
 
 
 def installation_for(app: GitHubApp, graphql_url: str, owner: str) -> AppInstallation:
-    """The App's installation on `owner`, shared by every task of this process: one lookup, one token at a time."""
-    key = (rest_api_root(graphql_url), app.app_id, hashlib.sha256(app.private_key.encode()).hexdigest(),
+    """The App's installation on `owner`, shared by every task of this process: one lookup, one token at a time.
+    The JWT goes only where a token may go (api.github.com, GITHUB_ENTERPRISE_HOST, a loopback address)."""
+    key = (rest_api_root(checked_github_url(graphql_url)), app.app_id, hashlib.sha256(app.private_key.encode()).hexdigest(),
            app.installation_id, owner.lower())
     with _installations_lock:
         if key not in _installations:
