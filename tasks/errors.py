@@ -14,3 +14,8 @@ class PipelineError(RuntimeError):
 
     retryable = False
     user_facing = True
+
+    def __init__(self, *args) -> None:  # the message never carries a secret, whatever it quotes (tasks/redaction.py)
+        from tasks.redaction import scrub
+
+        super().__init__(*(scrub(arg) if isinstance(arg, str) else arg for arg in args))

@@ -104,9 +104,30 @@ def flush() -> None:
 
 @contextmanager
 def span(name: str, **attributes) -> Iterator[trace.Span]:
-    """A child of the current span; an exception leaving it is recorded and marks it failed."""
-    with tracer.start_as_current_span(name, attributes=_clean(attributes)) as current:
-        yield current
+    """A child of the current span; an exception leaving it is recorded (its message and stack scrubbed of secrets)
+    and marks it failed."""
+    with tracer.start_as_current_span(name, attributes=_clean(attributes), record_exception=False,
+                                      set_status_on_exception=False) as current:
+        try:
+            yield current
+        except BaseException as error:
+            record_failure(current, error)
+            raise
+
+
+def record_failure(current: trace.Span, error: BaseException) -> None:
+    """The exception event and the error status of a span, as the SDK records them, without any secret."""
+    import traceback
+
+    from opentelemetry.trace import Status, StatusCode
+
+    from tasks.redaction import scrub
+
+    message = scrub(str(error))
+    current.record_exception(error, attributes={
+        "exception.message": message,
+        "exception.stacktrace": scrub("".join(traceback.format_exception(error)))})
+    current.set_status(Status(StatusCode.ERROR, f"{type(error).__name__}: {message}"))
 
 
 @contextmanager

@@ -203,3 +203,25 @@ def test_with_an_exporter_the_sdk_is_installed_before_prefect_opens_the_first_fl
     assert provider_module(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9") == "opentelemetry.sdk.trace"
     assert provider_module() == "opentelemetry.trace"
     assert provider_module(OTEL_TRACES_EXPORTER="jaeger") == "opentelemetry.trace"
+
+
+def test_a_github_error_that_echoes_the_authorization_header_leaves_no_secret_in_spans_logs_or_runs(
+        telemetry_capture, warehouse_url, tmp_path, caplog):
+    exporter, _ = telemetry_capture
+    exporter.clear()
+    token = "ghp_EchoedBack0123456789abcdefXYZ"
+    world, _, _ = small_board(issues=1)
+    fake = FakeGitHub(world, token=token)
+    echo = json.dumps({"message": "Bad request", "request": {"headers": {"Authorization": f"bearer {token}"}},
+                       "hint": f"your token {token} cannot do this"})
+    fake.inject(Fault(status=422, body=echo, times=5))  # not retried: the message quotes the body
+    with RunningFake(fake) as running, pytest.raises(Exception) as failure:
+        deliver(warehouse_url, running.url, [ProjectSpec(owner="acme", number=7)], None, tmp_path, token=token)
+    assert "HTTP 422" in str(failure.value) and "Bad request" in str(failure.value)  # the body is still quoted
+    spans = exporter.get_finished_spans()
+    exported = json.dumps([[span.name, dict(span.attributes), span.status.description,
+                            [dict(event.attributes) for event in span.events]] for span in spans])
+    assert "Bad request" in exported  # the exception was recorded, its message kept
+    stored = query(warehouse_url, "select error_message from etl.runs")
+    assert not [where for where, text in [("error", str(failure.value)), ("spans", exported), ("logs", caplog.text),
+                                          ("etl.runs", repr(stored))] if "EchoedBack" in text]

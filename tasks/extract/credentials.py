@@ -15,6 +15,7 @@ from typing import Protocol
 
 from tasks.config import ConfigError
 from tasks.extract.errors import GitHubAuthError
+from tasks.redaction import remember
 
 
 class Credentials(Protocol):
@@ -53,6 +54,7 @@ class TokenCredentials:
         if _fingerprint(self.value) in _rejected_tokens:
             raise self.refused("GitHub rejected the token (401 Bad credentials) earlier in this process; it is not "
                                "sent again")
+        remember(self.value)
         return self.value
 
     def rejected(self, token: str) -> bool:
