@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks import telemetry
 from tasks.publish.datasets import SiteData, read_site_data, segment_names
+from tasks.publish.mirror import mirror_site
 from tasks.publish.site import load_locale, render_site, write_site
 from tasks.retries import RETRIES
 from tasks.warehouse.tasks import locate_warehouse
@@ -75,8 +76,11 @@ def _write(files: dict[str, bytes], output: str | None, site_block: str | None) 
         store = place_of_block(site_block)
         if isinstance(store, FolderStore):  # a LocalFileSystem block: a folder, replaced as a local publish does
             return str(write_site(files, store.root.resolve()))
-        for name, content in files.items():
-            store.write(name, content)
+        report = mirror_site(files, store)
+        get_run_logger().info("mirrored %d files to %s; deleted %d objects of pages that no longer exist%s",
+                              report.uploaded, store.describe(), len(report.deleted),
+                              f" ({', '.join(report.deleted[:5])}{', …' if len(report.deleted) > 5 else ''})"
+                              if report.deleted else "")
         return store.describe("index.html")
     return str(write_site(files, Path(output or "site").resolve()))
 

@@ -15,6 +15,7 @@ from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
 from tests.browser import ARTIFACTS, open_every_page
+from tasks.publish.site import STYLESHEET
 from tests.runs import TOKEN, deliver
 
 
@@ -123,7 +124,7 @@ def test_every_segment_has_its_own_section_restricted_to_its_issues(site):
     assert "Invoice PDF" in sprint_pages and "Welcome tour" not in sprint_pages  # only issues labelled billing
     deliverables = (billing / "deliverables.html").read_text()
     assert "Billing v2" in deliverables and "Self-serve onboarding" not in deliverables
-    assert 'href="../../style.css"' in deliverables and 'href="../../data-quality.html"' in deliverables
+    assert f'href="../../{STYLESHEET}"' in deliverables and 'href="../../data-quality.html"' in deliverables
     assert (billing / "flow-octo-demo-1.html").exists() and not (billing / "data-quality.html").exists()
 
 

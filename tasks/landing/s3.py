@@ -25,8 +25,11 @@ class S3Store:
     def _key(self, key: str) -> str:
         return f"{self.folder}/{key}" if self.folder else key
 
-    def write(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+    def write(self, key: str, data: bytes, content_type: str | None = None, cache_control: str | None = None) -> None:
+        headers = {"ContentType": content_type} if content_type else {}
+        if cache_control:
+            headers["CacheControl"] = cache_control
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, **headers)
 
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
@@ -44,7 +47,10 @@ class S3Store:
         return sorted(found)
 
     def delete_prefix(self, prefix: str) -> None:
-        keys = [self._key(key) for key in self.keys(prefix.rstrip("/") + "/")]
+        self.delete_keys(self.keys(prefix.rstrip("/") + "/"))
+
+    def delete_keys(self, keys: list[str]) -> None:
+        keys = [self._key(key) for key in keys]
         for start in range(0, len(keys), 1000):
             self.client.delete_objects(Bucket=self.bucket,
                                        Delete={"Objects": [{"Key": key} for key in keys[start:start + 1000]]})

@@ -5,6 +5,7 @@ Rendering is pure (data in, files out); writing them to a folder or a bucket is 
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import uuid
 from datetime import datetime
@@ -24,6 +25,9 @@ from tasks.publish.public import anonymized_deliverables, github_link, inert_fra
 from tasks.publish.registry import CHARTS, DOWNLOADS, PageScope
 
 HERE = Path(__file__).parent
+STYLE = (HERE / "templates" / "style.css").read_bytes()
+# Named by its content: a host may cache it for a year (tasks/publish/mirror.py), and a new style is a new name.
+STYLESHEET = f"style.{hashlib.sha256(STYLE).hexdigest()[:12]}.css"
 
 
 def slug(*parts) -> str:
@@ -85,7 +89,7 @@ def render_site(data: SiteData, t: dict, generated_at: datetime,
     for name, segment_data in (segments or {}).items():
         folder = segment_folder(name)
         section = render_section(segment_data, t, generated_at, root="../../", segments=[])
-        files.update({folder + path: content for path, content in section.items() if path != "style.css"})
+        files.update({folder + path: content for path, content in section.items() if path != STYLESHEET})
     return files
 
 
@@ -93,10 +97,10 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
                    segments: list[str]) -> dict[str, bytes]:
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     environment.filters.update(formatters(t))
-    common = {"t": t, "root": root, "segment": data.segment,
+    common = {"t": t, "root": root, "segment": data.segment, "stylesheet": STYLESHEET,
               "generated": t["generated"].format(generated=generated_at.strftime(t["date_format"] + " %H:%M UTC"),
                                                  timezone=data.report_timezone)}
-    files: dict[str, bytes] = {"style.css": (HERE / "templates" / "style.css").read_bytes()}
+    files: dict[str, bytes] = {STYLESHEET: STYLE}
     views, private_deliverables = public_views(data, t)
 
     def page(name: str, template: str, **values) -> None:
