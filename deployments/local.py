@@ -110,8 +110,10 @@ class LocalProduction:
         from prefect.workers.process import ProcessWorker
 
         from deployments.blocks import build_parser, save_blocks
+        from tasks.warehouse.stages import prepare_warehouse
 
         names = block_names(self.project)
+        prepare_warehouse(url=self.warehouse_url)  # the receiver never migrates: the schema is there before it starts
         with temporary_settings({PREFECT_API_URL: self.api_url}):
             with get_client(sync_client=True) as client:
                 try:

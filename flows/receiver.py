@@ -23,12 +23,14 @@ from starlette.applications import Starlette
 from tasks import telemetry
 from tasks.resources import landing_store
 from tasks.warehouse.database import describe_database_url
-from tasks.warehouse.stages import prepare_warehouse
+from tasks.warehouse.migrate import require_schema
+from tasks.warehouse.stages import locate_warehouse
 from tasks.webhooks.app import MAX_BODY, SecretsCache, create_app
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.secrets import load_secrets
 
 log = logging.getLogger("delivery_metrics.receiver")
+RECEIVER_SCHEMA = 11  # etl.webhook_events (migration 0011): the newest schema the receiver's statements need
 
 
 def flow_run_url(run_id) -> str | None:
@@ -71,7 +73,8 @@ def receiver_app(secret_block: str | None = None, landing: str | None = None, la
     telemetry.configure()
     secrets = SecretsCache(lambda: load_secrets(secret_block))
     store = landing_store(landing, landing_block)
-    warehouse = prepare_warehouse(warehouse_block)
+    warehouse = locate_warehouse(warehouse_block)  # never migrated from here: the delivery flow owns the schema
+    require_schema(warehouse.url, RECEIVER_SCHEMA, "the webhook receiver")
     trigger = deployment_trigger(deployment) if deployment else None
     app = create_app(secrets, store, EventIndex(warehouse.url, store, trigger, debounce,
                                                 max_runs_per_hour=max_runs_per_hour), max_body=max_body)

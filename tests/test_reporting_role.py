@@ -107,3 +107,61 @@ def test_no_one_else_may_call_the_helper_functions(warehouse, postgres_admin_url
     for call in ("metrics_base.refresh_facts()", "metrics_base.clock()", "metrics_base.invalidate_facts(now())"):
         with pytest.raises(Exception, match="permission denied for function"):
             query(stranger, f"select {call}")
+
+
+RECEIVER_REFUSED = ["insert into etl.runs (run_id, project_owner, project_number, as_of, status) "
+                    "values (gen_random_uuid(), 'x', 1, now(), 'running')",
+                    "delete from etl.webhook_events", "update etl.webhook_events set event = 'x'",
+                    "select * from metrics.sprint_burndown", "select title from github.projects",
+                    "select * from github.issue_versions", "create table etl.mine (x int)",
+                    "truncate etl.webhook_events", "select * from etl.runs"]
+
+
+def test_the_receivers_role_records_events_and_reads_boards_and_nothing_else(warehouse, postgres_admin_url,
+                                                                            tmp_path):
+    from tasks.webhooks.secrets import WebhookSecrets
+    from tests.test_receiver import CURRENT, NOW, Receiver, on_board
+
+    etl_url, _ = warehouse
+    with connect(postgres_admin_url, autocommit=True) as connection, connection.cursor() as cursor:
+        cursor.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = 'receiver_login') then "
+                       "create role receiver_login login; end if; end $$")
+        cursor.execute("grant webhook_receiver to receiver_login")
+    receiver_url = login_url(postgres_admin_url, "receiver_login", DATABASE)
+    (project_id,) = query(etl_url, "select project_id from github.projects")[0]
+    (item_id,) = query(etl_url, "select item_id from github.item_versions where valid_to is null limit 1")[0]
+    board = type("Board", (), {"id": project_id})
+    with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", receiver_url) as running:
+        assert running.post("projects_v2_item", on_board(board, item_id, NOW), delivery="role-1")[0] == 200
+        running.wait_indexed(1)
+        deadline = datetime.now().timestamp() + 5
+        while not running.requested and datetime.now().timestamp() < deadline:
+            pass
+    assert running.requested == [{"acme/7": [item_id]}]
+    assert query(etl_url, "select delivery_id, run_requested_at is not null from etl.webhook_events") == [
+        ("role-1", True)]
+    for statement in RECEIVER_REFUSED:
+        with pytest.raises(Exception, match="permission denied|must be owner"):
+            query(receiver_url, statement)
+
+
+def test_the_receiver_never_migrates_and_refuses_a_schema_older_than_it_needs(warehouse, postgres_admin_url,
+                                                                           empty_database_url, tmp_path,
+                                                                           monkeypatch):
+    from flows.receiver import receiver_app
+    from tasks.warehouse.migrate import SchemaTooOld, require_schema
+
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "a-receiver-secret-0123456789")
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    with pytest.raises(SchemaTooOld, match="has no schema yet; the webhook receiver needs version 0011 or later and "
+                                           "never migrates: run the delivery flow once"):
+        receiver_app(landing=str(tmp_path), deployment=None)
+    assert query(empty_database_url, "select to_regnamespace('etl')::text") == [(None,)]  # nothing was created
+    with connect(empty_database_url, autocommit=True) as connection, connection.cursor() as cursor:
+        for statement in ("create schema etl", "create table etl.schema_migrations (version int, name text)",
+                          "insert into etl.schema_migrations values (11, 'create_webhook_events')"):
+            cursor.execute(statement)
+    with pytest.raises(SchemaTooOld, match="is at version 0011; the receiver of tomorrow needs version 0012"):
+        require_schema(empty_database_url, 12, "the receiver of tomorrow")
+    monkeypatch.setenv("DATABASE_URL", login_url(postgres_admin_url, "receiver_login", DATABASE))
+    assert receiver_app(landing=str(tmp_path), deployment=None) is not None  # its own role is enough to start

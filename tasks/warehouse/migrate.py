@@ -75,3 +75,31 @@ def migrate(connection: adbc.Connection, folder: Path = MIGRATIONS_FOLDER, views
             connection.rollback()
             raise
     return applied
+
+
+class SchemaTooOld(PipelineError):
+    """A part that never migrates (the webhook receiver) found the warehouse's schema older than it needs."""
+
+
+def require_schema(url: str, version: int, who: str) -> int:
+    """The warehouse's schema version, if it is `version` or later; else a SchemaTooOld naming what to do. Reads
+    etl.schema_migrations only: `who` never changes the schema (the delivery flow owns it)."""
+    from tasks.warehouse.database import connect, describe_database_url
+
+    where = describe_database_url(url)
+    with connect(url) as connection, connection.cursor() as cursor:
+        try:
+            cursor.execute("select coalesce(max(version), 0) from etl.schema_migrations")
+            (current,) = cursor.fetchone()
+        except adbc.Error as error:
+            connection.rollback()
+            if "permission denied" in str(error):
+                raise SchemaTooOld(f"{who} may not read etl.schema_migrations in {where}: connect as a login in the "
+                                   "role webhook_receiver (python -m flows.grant_reporting creates and grants it)") from None
+            current = 0  # no schema at all yet
+    if current < version:
+        found = f"is at version {current:04d}" if current else "has no schema yet"
+        raise SchemaTooOld(f"the warehouse {where} {found}; {who} needs version {version:04d} or later and never "
+                           "migrates: run the delivery flow once (python -m flows.delivery, or its deployment), which "
+                           f"brings the schema up to date, then start {who} again")
+    return current
