@@ -1,6 +1,7 @@
 """What `prefect deploy --all` would deploy, checked offline: entrypoints, parameters, schedules, job variables,
 the image recipe, and the blocks that hold the secrets."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,19 @@ def test_dockerfile_is_slim_locked_non_root_and_secret_free():
     for secret in ("GITHUB_TOKEN", "PASSWORD", "AWS_SECRET", "DATABASE_URL"):
         assert secret not in dockerfile
     assert 'CMD ["python", "-m", "flows.delivery", "--help"]' in dockerfile
+
+
+def test_the_image_runs_on_a_read_only_root_as_a_user_that_owns_nothing():
+    """Everything the image writes goes under /tmp (a tmpfs with --read-only); the code and the environment belong
+    to root, read-only to the user; uv is pinned."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "chown" not in dockerfile and "--create-home " not in dockerfile
+    assert re.search(r'pip install --no-cache-dir "uv==\$\{UV_VERSION\}"', dockerfile)
+    assert re.search(r"^ARG UV_VERSION=\d+\.\d+\.\d+$", dockerfile, re.MULTILINE)
+    after_user = dockerfile.split("USER pipeline", 1)[1]
+    for variable in ("HOME", "PREFECT_HOME", "DELIVERY_METRICS_HOME"):
+        assert re.search(rf"\b{variable}=/tmp(/|\s|$)", after_user), variable
+    assert "--read-only --tmpfs /tmp" in (ROOT / "README.md").read_text()
 
 
 def test_the_image_holds_every_package_of_the_project():
