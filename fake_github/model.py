@@ -122,6 +122,7 @@ class Project:
     fields: list[Field]
     items: list[Item] = field(default_factory=list)
     typename: str = "ProjectV2"
+    public: bool = True  # ProjectV2.public: visible to anyone (GitHub's default for a new board is private)
 
     @property
     def url(self) -> str:

@@ -35,6 +35,9 @@ class ProjectSpec(BaseModel):
         default_factory=lambda: ["In Progress"],
         description="Status options that mean work has started (for cycle time)",
     )
+    publish_private: bool = Field(
+        False, description="Show this board's title, sprint names and status names on the public site even though "
+                            "the board is private on GitHub (they are replaced by neutral names otherwise)")
 
     @property
     def label(self) -> str:

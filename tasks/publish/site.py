@@ -21,6 +21,7 @@ from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
 from tasks.publish.locales import UnknownLanguage, languages, load_locale  # noqa: F401 (re-exported)
+from tasks.publish.private_boards import with_private_boards_renamed
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
 from tasks.publish.registry import CHARTS, DOWNLOADS, PageScope
 
@@ -95,6 +96,7 @@ def render_site(data: SiteData, t: dict, generated_at: datetime,
 
 def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
                    segments: list[str]) -> dict[str, bytes]:
+    data = with_private_boards_renamed(data, t)
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     environment.filters.update(formatters(t))
     common = {"t": t, "root": root, "segment": data.segment, "stylesheet": STYLESHEET,

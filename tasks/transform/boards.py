@@ -24,6 +24,7 @@ def projects_frame(boards: list[tuple[int, ProjectSpec, dict]]) -> pl.DataFrame:
             "role": spec.role, "config_position": position, "sprint_field": spec.sprint_field,
             "points_field": spec.points_field, "status_field": spec.status_field,
             "in_progress_statuses": json.dumps(spec.in_progress_statuses),
+            "is_public": project.get("public"), "publish_private": spec.publish_private,
         })
     return pl.DataFrame(rows, schema=PROJECTS)
 

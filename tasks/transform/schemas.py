@@ -9,6 +9,7 @@ PROJECTS = {
     "title": pl.String, "url": pl.String, "role": pl.String, "config_position": pl.Int32,
     "sprint_field": pl.String, "points_field": pl.String, "status_field": pl.String,
     "in_progress_statuses": pl.String,  # JSON array
+    "is_public": pl.Boolean, "publish_private": pl.Boolean,
 }
 FIELDS = {"field_id": pl.String, "project_id": pl.String, "name": pl.String, "data_type": pl.String}
 FIELD_OPTIONS = {"field_id": pl.String, "option_id": pl.String, "name": pl.String, "position": pl.Int32}

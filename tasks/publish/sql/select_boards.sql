@@ -6,6 +6,7 @@ select
     project.title,
     project.url,
     project.role,
+    coalesce(project.is_public, false) or project.publish_private as names_public,
     current_sprint.sprint_id as current_sprint_id,
     current_sprint.title as current_sprint_title,
     freshness.value::float8 as hours_since_run,

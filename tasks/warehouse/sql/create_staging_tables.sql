@@ -2,7 +2,7 @@
 create temporary table stage_projects (
     project_id text, owner_login text, owner_type text, project_number integer, title text, url text,
     role text, config_position integer, sprint_field text, points_field text, status_field text,
-    in_progress_statuses text
+    in_progress_statuses text, is_public boolean, publish_private boolean
 ) on commit drop;
 create temporary table stage_fields (field_id text, project_id text, name text, data_type text) on commit drop;
 create temporary table stage_field_options (field_id text, option_id text, name text, position integer) on commit drop;
