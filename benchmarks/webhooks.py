@@ -30,9 +30,9 @@ SECRET = "benchmark-webhook-secret"
 PAYLOAD = Path(__file__).resolve().parent.parent / "tests" / "webhook_examples" / "projects_v2_item.edited.json"
 
 
-def start_receiver(port: int, landing: Path, database_url: str) -> subprocess.Popen:
+def start_receiver(port: int, landing: Path, database_url: str, options: list[str] = ()) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-m", "flows.receiver", "--port", str(port), "--deployment", "none",
-                                "--landing", str(landing), "--database-url", database_url],
+                                "--landing", str(landing), "--database-url", database_url, *options],
                                env={**os.environ, "GITHUB_WEBHOOK_SECRET": SECRET}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60

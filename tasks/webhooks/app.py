@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +30,9 @@ from tasks.webhooks.health import Health
 from tasks.webhooks.index import EventIndex
 from tasks.webhooks.inbox import DELIVERY_ID, HANDLED_EVENTS, describe, first_carrier, keep, remember_body
 from tasks.webhooks.secrets import StreamedSignature, WebhookSecrets
+
+SIGNATURE_HEADER = re.compile(r"sha256=[0-9a-fA-F]{64}\Z")  # the only form GitHub sends; anything else: 401 at once
+IN_MEMORY = 64 * 1024  # bytes of a body held in memory; the rest of a larger one is spooled to a temporary file
 
 log = logging.getLogger(__name__)
 # GitHub's projects_v2_item, issues and sub_issues payloads are a few KB (GitHub caps any payload at 25 MB): a larger
@@ -101,14 +106,21 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
         line = DeliveryLine(event=_short(headers.get("x-github-event")), delivery=_short(headers.get("x-github-delivery")))
         with telemetry.span("webhook delivery", **{"github.event": line.event}) as span:
             now = clock()
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_body:  # refused from its headers, before its body is read
+                return line.done(started, "too large", answer(413, f"payload larger than {max_body:,} bytes"))
+            if not SIGNATURE_HEADER.match(headers.get("x-hub-signature-256", "")):  # likewise
+                telemetry.webhook_signature_failures.add(1)
+                return line.done(started, "refused", answer(401, "signature missing or wrong (X-Hub-Signature-256)"),
+                                 "signature")
             signature = StreamedSignature(await secrets.current(), now)
             try:
-                body = await _body(request, max_body, signature)
+                body = await _body(request, max_body, signature, headers["x-hub-signature-256"])
             except BodyTooLarge:
                 return line.done(started, "too large", answer(413, f"payload larger than {max_body:,} bytes"))
             except ClientDisconnect:
                 return line.done(started, "refused", answer(400, "the client went away mid-body"), "disconnected")
-            if not signature.matches(headers.get("x-hub-signature-256")):
+            if body is None:
                 telemetry.webhook_signature_failures.add(1)
                 return line.done(started, "refused", answer(401, "signature missing or wrong (X-Hub-Signature-256)"),
                                  "signature")
@@ -189,17 +201,22 @@ def _short(value: str | None, limit: int = 64) -> str | None:
     return "".join(c for c in value if c.isprintable())[:limit]
 
 
-async def _body(request: Request, max_body: int, signature: StreamedSignature) -> bytes:
-    """The body, signed chunk by chunk as it arrives; refused from its declared length, or as soon as it grows past
-    `max_body`, without holding more than that."""
+async def _body(request: Request, max_body: int, signature: StreamedSignature, header: str) -> bytes | None:
+    """The body, signed chunk by chunk as it arrives, if `header` signs it (else None); refused from its declared
+    length, or as soon as it grows past `max_body`. Beyond IN_MEMORY bytes it waits in a temporary file, so that
+    many concurrent large bodies do not fill memory."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_body:
         raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_body:
-            raise BodyTooLarge
-        signature.update(chunk)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    size = 0
+    with tempfile.SpooledTemporaryFile(max_size=IN_MEMORY) as spool:  # a flood of big bodies waits on disk
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_body:
+                raise BodyTooLarge
+            signature.update(chunk)
+            spool.write(chunk)
+        if not signature.matches(header):
+            return None  # never read back: a wrong signature's body leaves with its spool
+        spool.seek(0)
+        return spool.read()
