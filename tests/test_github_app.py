@@ -247,9 +247,7 @@ def test_the_receiver_takes_the_apps_deliveries(warehouse_url, tmp_path):
     with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", warehouse_url) as running:
         assert running.post("projects_v2_item", payload, delivery="app-1")[0] == 200
         running.wait_indexed(1)
-        deadline = time.monotonic() + 5
-        while not running.requested and time.monotonic() < deadline:
-            time.sleep(0.05)
+        running.wait_requested(1)
     assert running.requested == [{"acme/7": [item]}]
 
 

@@ -89,6 +89,12 @@ class Receiver:
                                b"X-GitHub-Delivery: big\r\nContent-Length: 26214401\r\n\r\n{")
             return int(connection.recv(4096).split(b" ", 2)[1])
 
+    def wait_requested(self, count: int, timeout: float = 5) -> None:
+        """Until `count` runs were asked for (or `timeout` passes: the caller's assertion says what came)."""
+        deadline = time.monotonic() + timeout
+        while len(self.requested) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def wait_indexed(self, count: int) -> None:
         deadline = time.monotonic() + 10
         while self.index.indexed < count and time.monotonic() < deadline:

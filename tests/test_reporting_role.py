@@ -134,9 +134,7 @@ def test_the_receivers_role_records_events_and_reads_boards_and_nothing_else(war
     with Receiver(WebhookSecrets(CURRENT), tmp_path / "landing", receiver_url) as running:
         assert running.post("projects_v2_item", on_board(board, item_id, NOW), delivery="role-1")[0] == 200
         running.wait_indexed(1)
-        deadline = datetime.now().timestamp() + 5
-        while not running.requested and datetime.now().timestamp() < deadline:
-            pass
+        running.wait_requested(1)
     assert running.requested == [{"acme/7": [item_id]}]
     assert query(etl_url, "select delivery_id, run_requested_at is not null from etl.webhook_events") == [
         ("role-1", True)]
