@@ -156,7 +156,7 @@ def _run_stages(request: DeliveryRequest, stages: Stages, run_id: str) -> Delive
     warehouse.check_report_timezone(warehouse_address.url, settings.report_timezone)
     scans = plan_scans(settings.projects, request.targets, scanned_boards(warehouse_address.url)
                        if request.targets is not None else {})
-    stages.release_slots_of(mark_abandoned_runs(warehouse_address.url))  # a killed run's GitHub slot, at once
+    stages.release_slots_of(mark_abandoned_runs(warehouse_address.url))  # the slot of a run whose lease lapsed
     manifest = RunManifest(run_id=run_id, as_of=as_of, projects=settings.projects,
                            report_timezone=settings.report_timezone,
                            github_graphql_url=extract.github_url(request.github_graphql_url),

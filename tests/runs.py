@@ -45,16 +45,18 @@ def deliver(database_url: str, github_url: str, specs: list[ProjectSpec], as_of:
     return run_delivery(request, DirectStages(token=token, database_url=database_url, policy=FAST, app=app))
 
 
-def start_command_run(folder: Path, database_url: str, github_url: str, log: Path) -> subprocess.Popen:
+def start_command_run(folder: Path, database_url: str, github_url: str, log: Path,
+                      settings: dict[str, str] | None = None) -> subprocess.Popen:
     """`python -m flows.delivery` reading acme/7, as an operator starts it: its own local Prefect (PREFECT_HOME in
     `folder`), the token from the environment, its landing in `folder`/landing, its output in `log`, in a process
-    group of its own (so a test can signal or kill it whole)."""
+    group of its own (so a test can signal or kill it whole); `settings`: environment variables to add."""
     config = folder / "boards.yaml"
     config.write_text(yaml.safe_dump({"projects": [{"owner": "acme", "number": 7}]}))
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("PREFECT_API") and key != "DATABASE_URL"}
     environment.update({"PREFECT_HOME": str(folder / "prefect"), "GITHUB_TOKEN": TOKEN,
-                        "DELIVERY_METRICS_HOME": str(folder / "home"), "PREFECT_LOGGING_LEVEL": "INFO"})
+                        "DELIVERY_METRICS_HOME": str(folder / "home"), "PREFECT_LOGGING_LEVEL": "INFO",
+                        **(settings or {})})
     return subprocess.Popen(
         [sys.executable, "-m", "flows.delivery", "--config", str(config), "--database-url", database_url,
          "--github-url", github_url, "--landing", str(folder / "landing")],

@@ -61,7 +61,7 @@ def read_site_data(url: str, segment: str | None = None) -> SiteData:
             raise NoMetricsYet(f"the warehouse {describe_database_url(url)} has no metric views yet: run the "
                                "delivery flow once (it creates them), then publish")
         if segment is not None:
-            cursor.execute("select set_config('delivery_metrics.segment', $1, false)", parameters=(segment,))
+            cursor.execute("select set_config('delivery_metrics.segment', $1, true)", parameters=(segment,))
             cursor.fetchall()
         views = {view: _frame(cursor, _view_query(cursor, view)) for view in chart_views()}
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())

@@ -126,10 +126,18 @@ def connect(url: str, *, autocommit: bool = False, retry_seconds: float | None =
     deadline = time.monotonic() + retry_seconds
     delay = 0.25
     while True:
+        pooled = url in _POOLED
         try:
+            if pooled:
+                return PooledConnection(adbc.connect(url, autocommit=autocommit), autocommit)
             return adbc.connect(with_session_settings(url), autocommit=autocommit)
         except adbc.Error as error:
             reason = scrub_password(str(error), url).replace("IO: [libpq] ", "").strip()
+            if "unsupported startup parameter" in reason.lower() and not pooled:
+                log.info("the warehouse at %s is behind a connection pooler: session settings are set in each "
+                         "transaction", describe_database_url(url))
+                _POOLED.add(url)
+                continue
             if any(passing in reason.lower() for passing in PASSING_FAILURES) and \
                     time.monotonic() + delay < deadline:
                 time.sleep(delay)
@@ -138,6 +146,48 @@ def connect(url: str, *, autocommit: bool = False, retry_seconds: float | None =
             raise WarehouseUnavailable(
                 f"cannot connect to the warehouse at {describe_database_url(url)}: {reason}"
             ) from None
+
+
+_POOLED: set[str] = set()  # warehouses reached through a pooler that refuses startup options (PgBouncer)
+
+
+class PooledConnection:
+    """A connection through a pooler in transaction mode (PgBouncer, managed Postgres's poolers): consecutive
+    transactions may run on different server sessions, so nothing may be left on a session. The session settings
+    are set with `set_config(..., true)` at the start of every transaction this connection opens (ADBC begins the
+    next one at commit and rollback). Outside a transaction ADBC's statements are not safe behind such a pooler
+    (prepared on one server session, executed on another): only CREATE/DROP DATABASE use autocommit."""
+
+    def __init__(self, connection: adbc.Connection, autocommit: bool):
+        self._connection, self._autocommit = connection, autocommit
+        self._set_local()
+
+    def _set_local(self) -> None:
+        if self._autocommit:
+            return
+        with self._connection.cursor() as cursor:
+            for name, value in session_settings().items():
+                cursor.execute("select set_config($1, $2, true)", parameters=(name, value))
+                cursor.fetchall()
+
+    def commit(self) -> None:
+        self._connection.commit()
+        self._set_local()
+
+    def rollback(self) -> None:
+        self._connection.rollback()
+        self._set_local()
+
+    def __getattr__(self, name: str):
+        return getattr(self._connection, name)
+
+    def __enter__(self) -> "PooledConnection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self._autocommit:
+            self._connection.rollback()  # end the open transaction, so that the pooler keeps its server session
+        self._connection.__exit__(*exc)
 
 
 def start_embedded_warehouse(folder: Path | None = None) -> str:

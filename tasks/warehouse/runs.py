@@ -3,15 +3,27 @@ transaction, 'failed' (with the error, never a secret) when it does not get ther
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from tasks.config import ProjectSpec
+from tasks.config import ConfigError, ProjectSpec
+from tasks.errors import PipelineError
 from tasks import telemetry
 from tasks.records import KnownIssue
 from tasks.warehouse.database import connect
+
+
+log = logging.getLogger(__name__)
+
+
+class RunNoLongerCurrent(PipelineError):
+    """The run's rows are no longer 'running' when it comes to record success: another run marked it abandoned."""
 
 
 @dataclass
@@ -27,9 +39,19 @@ class ProjectRunCounts:
     rate_limit: int | None = None
 
 
+@contextmanager
+def transaction(url: str, retry_seconds: float | None = None) -> Iterator:
+    """A cursor whose statements commit together when the block ends. Every statement of the run's bookkeeping runs
+    in a transaction, never in autocommit: behind a pooler in transaction mode, a statement outside one may be
+    prepared on one server session and executed on another ("unnamed prepared statement does not exist")."""
+    with connect(url, retry_seconds=retry_seconds) as connection, connection.cursor() as cursor:
+        yield cursor
+        connection.commit()
+
+
 def start_runs(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec], trace_id: str | None = None,
                scans: dict[str, list[str] | None] | None = None) -> None:
-    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+    with transaction(url) as cursor:
         for spec in specs:
             targets = (scans or {}).get(spec.label)
             cursor.execute(
@@ -50,15 +72,25 @@ def finish_runs(cursor, run_id: str, counts: dict[tuple[str, int], ProjectRunCou
             "update etl.runs set status = 'succeeded', finished_at = clock_timestamp(), items_extracted = $4, "
             "issues_read = $5, unreadable_items = $6, versions_opened = $7, versions_closed = $8, "
             "graphql_requests = $9, graphql_points = $10, credentials = $11, rate_limit = $12 "
-            "where run_id = $1::uuid and lower(project_owner) = lower($2) and project_number = $3",
+            "where run_id = $1::uuid and lower(project_owner) = lower($2) and project_number = $3 "
+            "and status = 'running' returning status",
             parameters=(run_id, owner, number, c.items_extracted, c.issues_read, c.unreadable_items, c.versions_opened,
                         c.versions_closed, c.graphql_requests, c.graphql_points, c.credentials, c.rate_limit),
         )
+        if not cursor.fetchall():
+            cursor.execute("select status, error_message from etl.runs where run_id = $1::uuid "
+                           "and lower(project_owner) = lower($2) and project_number = $3",
+                           parameters=(run_id, owner, number))
+            found = cursor.fetchall()
+            status = found[0][0] if found else "missing"
+            raise RunNoLongerCurrent(
+                f"run {run_id} of {owner}/{number} is recorded {status!r}, not running (its lease lapsed, "
+                f"DELIVERY_METRICS_RUN_LEASE, and a later run marked it): its load is rolled back; run again")
 
 
 def fail_runs(url: str, run_id: str, message: str, status: str = "failed") -> None:
     """Mark the run's rows that are still running `status` ('failed' or 'cancelled') with `message`."""
-    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
+    with transaction(url) as cursor:
         cursor.execute(
             "update etl.runs set status = $3, finished_at = clock_timestamp(), error_message = $2 "
             "where run_id = $1::uuid and status = 'running'",
@@ -80,13 +112,11 @@ def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec
                  scans: dict[str, list[str] | None] | None = None) -> Iterator[None]:
     """Open the run's 'running' rows; if the body raises, `stop(error)` ends the rest of the run's work and says
     the status ('failed', or 'cancelled' for a run Prefect cancels); mark the rows so with the error, re-raise.
-    (Success is recorded by finish_runs inside the load's own transaction.) While the body runs, a session of its
-    own holds the run's lock: when the process dies, the session and the lock go with it, and the next run sees the
-    rows abandoned (mark_abandoned_runs)."""
-    with connect(url, autocommit=True) as alive, alive.cursor() as cursor:
-        cursor.execute(RUN_LOCK, parameters=(run_id,))
-        cursor.fetchall()
-        start_runs(url, run_id, as_of, specs, telemetry.trace_id(), scans)
+    (Success is recorded by finish_runs inside the load's own transaction.) While the body runs, a thread renews
+    the run's lease; when the process dies the renewals stop, and a later run sees the rows abandoned once the
+    lease has lapsed (mark_abandoned_runs). A lease, not a session lock, so that it holds behind a pooler."""
+    start_runs(url, run_id, as_of, specs, telemetry.trace_id(), scans)
+    with Heartbeat(url, run_id):
         try:
             yield
         except BaseException as error:
@@ -95,29 +125,60 @@ def recorded_run(url: str, run_id: str, as_of: datetime, specs: list[ProjectSpec
             raise
 
 
-RUN_LOCK = "select pg_advisory_lock(hashtextextended($1::text, 7406))"  # held by a live run's own session
+def lease_seconds() -> float:
+    """DELIVERY_METRICS_RUN_LEASE: how long a run without a renewal counts as alive (default 1 minute; a number of
+    seconds, or with a unit: 90s, 5min; as long as the GitHub slot's lease)."""
+    text = os.environ.get("DELIVERY_METRICS_RUN_LEASE", "1min").strip().lower()
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(s|min|m|h)?", text)
+    if match is None or float(match[1]) <= 0:
+        raise ConfigError(f"DELIVERY_METRICS_RUN_LEASE={text!r} is not a duration (for example 120, 90s or 5min)")
+    return float(match[1]) * {"s": 1, None: 1, "m": 60, "min": 60, "h": 3600}[match[2]]
+
+
+class Heartbeat:
+    """Renews a run's lease (etl.runs.heartbeat_at) every quarter of the lease, on a connection of each renewal's
+    own, from a daemon thread that dies with the process."""
+
+    def __init__(self, url: str, run_id: str):
+        self.url, self.run_id = url, run_id
+        self.interval = lease_seconds() / 4
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._renew_until_stopped, name=f"lease {run_id}", daemon=True)
+
+    def renew(self) -> None:
+        with transaction(self.url, retry_seconds=0) as cursor:
+            cursor.execute("update etl.runs set heartbeat_at = clock_timestamp() "
+                           "where run_id = $1::uuid and status = 'running'", parameters=(self.run_id,))
+
+    def _renew_until_stopped(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                self.renew()
+            except Exception as error:  # a passing outage: the next renewal tries again, the lease covers three
+                log.warning("could not renew the lease of run %s: %s", self.run_id, error)
+
+    def __enter__(self) -> "Heartbeat":
+        self.renew()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
 ABANDONED = "the run stopped without finishing (killed or lost); its landing can be replayed when it is complete"
 
 
 def mark_abandoned_runs(url: str) -> set[str]:
-    """Rows still 'running' whose run holds no lock any more (its session ended with its process): mark them
-    'abandoned', so no row claims to be in progress. Returns the ids of those runs."""
-    with connect(url, autocommit=True) as connection, connection.cursor() as cursor:
-        cursor.execute("select distinct run_id::text from etl.runs where status = 'running'")
-        abandoned = set()
-        for (run_id,) in cursor.fetchall():
-            cursor.execute("select pg_try_advisory_lock(hashtextextended($1::text, 7406))", parameters=(run_id,))
-            if not cursor.fetchone()[0]:
-                continue  # alive: its session holds the lock
-            try:
-                cursor.execute("update etl.runs set status = 'abandoned', finished_at = clock_timestamp(), "
-                               "error_message = $2 where run_id = $1::uuid and status = 'running'",
-                               parameters=(run_id, ABANDONED))
-                abandoned.add(run_id)
-            finally:
-                cursor.execute("select pg_advisory_unlock(hashtextextended($1::text, 7406))", parameters=(run_id,))
-                cursor.fetchall()
-        return abandoned
+    """Rows still 'running' whose lease has lapsed (their process stopped renewing it): mark them 'abandoned', so
+    no row claims to be in progress. Returns the ids of those runs."""
+    with transaction(url) as cursor:
+        cursor.execute("update etl.runs set status = 'abandoned', finished_at = clock_timestamp(), error_message = $2 "
+                       "where status = 'running' "
+                       "and coalesce(heartbeat_at, started_at) < clock_timestamp() - make_interval(secs => $1) "
+                       "returning run_id::text", parameters=(lease_seconds(), ABANDONED))
+        return {row[0] for row in cursor.fetchall()}
 
 
 def known_issues(url: str) -> dict[str, KnownIssue]:
