@@ -5,6 +5,10 @@ Environment:
     GITHUB_TOKEN                      → Secret block (default name: github-token)
     WAREHOUSE_URL or DATABASE_URL     → SqlAlchemyConnector block (default name: warehouse), e.g.
                                         postgresql://etl:PASSWORD@db.example.com:5432/metrics
+    READER_WAREHOUSE_URL              → SqlAlchemyConnector block (default name: warehouse-reader): a login in
+                                        the read-only role `reporting`, for the publish deployment
+    RECEIVER_WAREHOUSE_URL            → SqlAlchemyConnector block (default name: warehouse-receiver): a login in
+                                        the role `webhook_receiver`, for the webhook receiver
     AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION
                                       → AwsCredentials block (default name: aws); leave the keys unset to use
                                         the ECS task role
@@ -55,11 +59,13 @@ def save_blocks(names: argparse.Namespace, environ: dict[str, str] = os.environ)
     if environ.get("GITHUB_TOKEN"):
         Secret(value=environ["GITHUB_TOKEN"]).save(names.github_token_block, overwrite=True)
         saved.append(f"Secret block '{names.github_token_block}' (GitHub token)")
-    warehouse_url = environ.get("WAREHOUSE_URL") or environ.get("DATABASE_URL")
-    if warehouse_url:
-        SqlAlchemyConnector(connection_info=connection_components(warehouse_url)).save(
-            names.warehouse_block, overwrite=True)
-        saved.append(f"SqlAlchemyConnector block '{names.warehouse_block}' (warehouse)")
+    logins = ((environ.get("WAREHOUSE_URL") or environ.get("DATABASE_URL"), names.warehouse_block, "warehouse"),
+              (environ.get("READER_WAREHOUSE_URL"), names.reader_block, "warehouse, read-only login"),
+              (environ.get("RECEIVER_WAREHOUSE_URL"), names.receiver_block, "warehouse, webhook receiver's login"))
+    for url, block, what in logins:
+        if url:
+            SqlAlchemyConnector(connection_info=connection_components(url)).save(block, overwrite=True)
+            saved.append(f"SqlAlchemyConnector block '{block}' ({what})")
     credentials = AwsCredentials(
         aws_access_key_id=environ.get("AWS_ACCESS_KEY_ID") or None,
         aws_secret_access_key=environ.get("AWS_SECRET_ACCESS_KEY") or None,
@@ -88,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--github-token-block", default="github-token", help="Secret block name")
     parser.add_argument("--warehouse-block", default="warehouse", help="SqlAlchemyConnector block name")
+    parser.add_argument("--reader-block", default="warehouse-reader",
+                        help="SqlAlchemyConnector block name of the read-only login (publish)")
+    parser.add_argument("--receiver-block", default="warehouse-receiver",
+                        help="SqlAlchemyConnector block name of the receiver's login")
     parser.add_argument("--aws-credentials-block", default="aws", help="AwsCredentials block name")
     parser.add_argument("--landing-block", default="landing", help="S3Bucket block name")
     parser.add_argument("--github-limit", type=int, default=1,

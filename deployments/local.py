@@ -6,8 +6,9 @@
   - a `process` work pool standing in for the ECS push pool, and a worker polling it;
   - every deployment of prefect.yaml, deployed with `prefect deploy`: the same names, entrypoints, parameters,
     schedules and triggers; only the pool (and the image steps an ECS pool needs) differ;
-  - the blocks those deployments name: the GitHub token (GITHUB_TOKEN), the warehouse, and a landing folder and a
-    site folder (LocalFileSystem blocks) in place of the S3 buckets;
+  - the blocks those deployments name: the GitHub token (GITHUB_TOKEN), the warehouse (the owner's login for the
+    delivery flows, a login in the read-only role `reporting` for publish, one in `webhook_receiver` for the
+    receiver), and a landing folder and a site folder (LocalFileSystem blocks) in place of the S3 buckets;
   - the webhook receiver, its secret in a Secret block (and, for pasting into GitHub, in a file beside it).
 
 Set GITHUB_TOKEN first (and GITHUB_ENTERPRISE_HOST for a GitHub Enterprise Server); edit the boards in prefect.yaml's
@@ -32,6 +33,8 @@ from deployments.local_server import answers_within, free_port
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "delivery-local"
 WEBHOOK_SECRET_BLOCK = "webhook-secret"
+RECEIVER_BLOCK = "warehouse-receiver"  # a login in webhook_receiver, as deployments/receiver-ecs-service.json names
+PUBLISHER_LOGIN, RECEIVER_LOGIN = "dashboard_publisher", "webhook_receiver_login"  # the logins `up` creates
 FOLDER_BLOCKS = {"landing_block": "landing", "site_block": "site"}  # parameter → folder of the local home
 
 
@@ -51,13 +54,20 @@ def local_prefect_yaml(project: dict, pool: str = POOL, root: Path = ROOT, env: 
 
 
 def block_names(project: dict) -> dict[str, str]:
-    """The block each `*_block` parameter of the deployments names (one name per parameter across deployments)."""
+    """The block each `*_block` parameter of the deployments names (the first deployment's, for a parameter several
+    name; the publish deployment's warehouse is `publish_warehouse_block`)."""
     names: dict[str, str] = {}
     for deployment in project["deployments"]:
         for parameter, value in (deployment.get("parameters") or {}).items():
             if parameter.endswith("_block") and value:
                 names.setdefault(parameter, value)
     return names
+
+
+def publish_warehouse_block(project: dict) -> str:
+    """The warehouse block of the publish deployment: a read-only login's."""
+    [publish] = [deployment for deployment in project["deployments"] if deployment["name"] == "publish"]
+    return publish["parameters"]["warehouse_block"]
 
 
 @dataclass
@@ -110,10 +120,13 @@ class LocalProduction:
         from prefect.workers.process import ProcessWorker
 
         from deployments.blocks import build_parser, save_blocks
+        from tasks.warehouse.roles import create_login, grant_receiver, grant_reporting
         from tasks.warehouse.stages import prepare_warehouse
 
         names = block_names(self.project)
         prepare_warehouse(url=self.warehouse_url)  # the receiver never migrates: the schema is there before it starts
+        grant_reporting(self.warehouse_url)
+        grant_receiver(self.warehouse_url)
         with temporary_settings({PREFECT_API_URL: self.api_url}):
             with get_client(sync_client=True) as client:
                 try:
@@ -122,9 +135,12 @@ class LocalProduction:
                 except ObjectAlreadyExists:
                     pass
             environ = {"WAREHOUSE_URL": self.warehouse_url,
+                       "READER_WAREHOUSE_URL": create_login(self.warehouse_url, PUBLISHER_LOGIN, "reporting"),
+                       "RECEIVER_WAREHOUSE_URL": create_login(self.warehouse_url, RECEIVER_LOGIN, "webhook_receiver"),
                        "GITHUB_TOKEN": self.github_token or os.environ.get("GITHUB_TOKEN", "")}
-            save_blocks(build_parser().parse_args(["--github-token-block", names["github_token_block"],
-                                                   "--warehouse-block", names["warehouse_block"]]), environ)
+            save_blocks(build_parser().parse_args([
+                "--github-token-block", names["github_token_block"], "--warehouse-block", names["warehouse_block"],
+                "--reader-block", publish_warehouse_block(self.project), "--receiver-block", RECEIVER_BLOCK]), environ)
             for parameter in FOLDER_BLOCKS:
                 self.folder(parameter).mkdir(parents=True, exist_ok=True)
                 LocalFileSystem(basepath=str(self.folder(parameter))).save(names[parameter], overwrite=True)
@@ -172,7 +188,7 @@ class LocalProduction:
         self.receiver_port = self.receiver_port or free_port()
         self._start("receiver", [sys.executable, "-m", "flows.receiver", "--port", str(self.receiver_port),
                                  "--secret-block", WEBHOOK_SECRET_BLOCK, "--landing-block", names["landing_block"],
-                                 "--warehouse-block", names["warehouse_block"]], self.environment())
+                                 "--warehouse-block", RECEIVER_BLOCK], self.environment())
         if answers_within(f"{self.receiver_url}/healthz", timeout, self.check_alive):
             return
         raise RuntimeError(f"the receiver did not answer on {self.receiver_url} within {timeout:.0f} s; see "

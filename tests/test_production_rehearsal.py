@@ -134,6 +134,27 @@ def test_a_manual_run_with_parameters_loads_reports_and_is_published(production)
     assert "acme" in (setup.folder("site_block") / "index.html").read_text()
 
 
+def test_publish_reads_and_the_receiver_writes_as_logins_of_their_own_roles(production):
+    """prefect.yaml's publish names a read-only login's block; the receiver connects as a login in webhook_receiver."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from deployments.local import RECEIVER_BLOCK, publish_warehouse_block
+    from tasks.resources import warehouse_url_from_block
+
+    assert publish_warehouse_block(PROJECT) == "warehouse-reader"
+    with temporary_settings({PREFECT_API_URL: production["setup"].api_url}):
+        reader, receiver = (warehouse_url_from_block(name) for name in ("warehouse-reader", RECEIVER_BLOCK))
+    writable = "(select coalesce(bool_or(has_table_privilege(oid, 'insert')), false) from pg_class " \
+               "where relnamespace = '{}'::regnamespace and relkind = 'r' {})"
+    identity = ("select current_user, pg_has_role(current_user, 'reporting', 'member'), "
+                "pg_has_role(current_user, 'webhook_receiver', 'member'), has_schema_privilege('etl', 'usage'), "
+                f"{writable.format('metrics_base', '')}, {writable.format('etl', 'and relname = $$webhook_events$$')}")
+    assert query(reader, identity) == [("dashboard_publisher", True, False, False, False, False)]
+    assert query(receiver, identity) == [("webhook_receiver_login", False, True, True, False, True)]
+    publish = deployment(production["client"], "publish")
+    assert publish.parameters["warehouse_block"] == "warehouse-reader"
+
+
 def test_a_signed_webhook_starts_a_run_that_completes(production):
     client, setup, board = production["client"], production["setup"], production["board"]
     scheduled = deployment(client, "delivery-scheduled")
