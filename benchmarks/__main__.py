@@ -91,6 +91,9 @@ def main() -> None:
         print(f"GitHub: {e2e['graphql_requests']} requests, {e2e['graphql_points']} points "
               f"({e2e['points_per_100_items_first_load']} per 100 items; next day with 2% changed: "
               f"{e2e['points_per_100_items_next_day_2pct']} per 100 items)")
+        print(f"its site, `python -m flows.publish` on that warehouse (Prefect's start included): "
+              f"{e2e['publish_seconds']} s, {e2e['site_pages']} pages, {e2e['site_kb']} KB in all; largest page "
+              f"{e2e['site_largest_page']}, largest chart {e2e['site_largest_chart_kb']} KB")
         prefect_url = fresh_database(admin, "bench_e2e_prefect")
         e2e.update(last_json_line(
             [sys.executable, "-m", "benchmarks.end_to_end", prefect_url, str(items), "--with-prefect"]))

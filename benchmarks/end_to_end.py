@@ -1,5 +1,6 @@
 """End to end on a generated board served by the fake GitHub in another process (so the fake's memory is not
-ours): a first load, an unchanged rerun a day later, and a day with 2% of issues changed.
+ours): a first load, an unchanged rerun a day later, a day with 2% of issues changed, then the site published from
+that warehouse by `python -m flows.publish`.
 
 Run alone: `python -m benchmarks.end_to_end DATABASE_URL ITEMS [--with-prefect]` prints one JSON object (with
 --with-prefect: a first load through the command line and Prefect, timed from the command to its exit).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -109,10 +111,12 @@ def measure(url: str, items: int) -> dict:
             unchanged = one_run(url, port, first_day + timedelta(days=1), Path(folder))
             changed = control(port, "change", {"share": 0.02})["changed"]
             next_day = one_run(url, port, first_day + timedelta(days=2), Path(folder))
+            site = publish_site(url, Path(folder))
     finally:
         process.terminate()
         process.wait()
     return {
+        **site,
         "items": items,
         "e2e_seconds": round(first["seconds"], 2),
         "extract_seconds": round(first["extract_seconds"], 2),
@@ -134,6 +138,29 @@ def measure(url: str, items: int) -> dict:
         "telemetry_spans_first_load": len(first_spans),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def publish_site(url: str, folder: Path) -> dict:
+    """`python -m flows.publish` on the warehouse, as a user runs it (its own process, Prefect's start included):
+    its wall time, the size of the site, of its largest page and of its largest chart."""
+    environment = {**os.environ, "PREFECT_HOME": str(folder / "prefect"), "DELIVERY_METRICS_HOME": str(folder / "home")}
+    environment.pop("PREFECT_API_URL", None)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "flows.publish", "--database-url", url, "--output", str(folder / "site")],
+                   env=environment, check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    files = [path for path in (folder / "site").rglob("*") if path.is_file()]
+    pages = [path for path in files if path.suffix == ".html"]
+    largest = max(pages, key=lambda path: path.stat().st_size)
+    charts = [len(svg) for page in pages for svg in re.findall(r"<svg.*?</svg>", page.read_text(), re.S)]
+
+    def kb(paths) -> float:
+        return round(sum(path.stat().st_size for path in paths) / 1024, 1)
+
+    return {"publish_seconds": round(seconds, 1), "site_kb": kb(files), "site_pages": len(pages),
+            "site_largest_page": f"{largest.relative_to(folder / 'site')} ({kb([largest])} KB)",
+            "site_largest_chart_kb": round(max(charts, default=0) / 1024, 1),
+            "site_page_kb": {str(page.relative_to(folder / "site")): kb([page]) for page in sorted(pages)}}
 
 
 def measure_with_prefect(url: str, items: int) -> dict:

@@ -26,9 +26,10 @@ from tasks.webhooks.secrets import sign
 BODY = 1024 * 1024 - 1024  # just under the default cap: read to the end, then refused
 
 
-async def upload(port: int, number: int, statuses: Counter) -> None:
-    """One flood request: headers, then 1 MiB in 64 KiB writes; the status it got (or how it ended)."""
-    signature = "" if number % 2 else f"X-Hub-Signature-256: sha256={'0' * 64}\r\n"
+async def upload(port: int, number: int, statuses: Counter, wrong_signatures: bool = True) -> None:
+    """One flood request: headers, then 1 MiB in 64 KiB writes; the status it got (or how it ended). Every other one
+    carries a well-formed wrong signature when `wrong_signatures`, else none has a signature."""
+    signature = "" if number % 2 or not wrong_signatures else f"X-Hub-Signature-256: sha256={'0' * 64}\r\n"
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
     except OSError:
@@ -76,7 +77,8 @@ def signed_sender(port: int, stop: threading.Event, answers: list) -> None:
         time.sleep(0.05)
 
 
-def flood(concurrent: int, database_url: str, max_connections: int | None = None) -> dict:
+def flood(concurrent: int, database_url: str, max_connections: int | None = None,
+          wrong_signatures: bool = True) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="dm-flood-"))
     port = free_port()
     receiver = start_receiver(port, folder / "landing", database_url,
@@ -84,12 +86,14 @@ def flood(concurrent: int, database_url: str, max_connections: int | None = None
     try:
         statuses: Counter = Counter()
         answers: list[int] = []
+        time.sleep(1)  # started and settled: its memory before the flood
+        idle = rss_mb(receiver.pid)
         started, stop = time.monotonic(), threading.Event()
         sender = threading.Thread(target=signed_sender, args=(port, stop, answers))
         sender.start()
 
         async def all_uploads():
-            await asyncio.gather(*(bounded(upload(port, number, statuses), statuses) for number in range(concurrent)))
+            await asyncio.gather(*(bounded(upload(port, number, statuses, wrong_signatures), statuses) for number in range(concurrent)))
 
         asyncio.run(asyncio.wait_for(all_uploads(), 300))
         flood_seconds = time.monotonic() - started
@@ -103,7 +107,8 @@ def flood(concurrent: int, database_url: str, max_connections: int | None = None
         shutil.rmtree(folder, ignore_errors=True)
     return {"flood_uploads": concurrent, "flood_seconds": round(flood_seconds, 1),
             "flood_uploads_answered": sum(statuses.values()),
-            "flood_answers": dict(statuses), "flood_receiver_peak_mb": round(peak, 1),
+            "flood_answers": dict(statuses), "flood_receiver_idle_mb": round(idle, 1),
+            "flood_receiver_peak_mb": round(peak, 1),
             "flood_signed_sent": len(answers), "flood_signed_acknowledged": sum(1 for a in answers if 200 <= a < 300)}
 
 
@@ -112,15 +117,17 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--flood", type=int, default=500, help="concurrent 1 MiB uploads (default 500)")
     parser.add_argument("--max-connections", type=int, help="the receiver's --max-connections (default: its own)")
+    parser.add_argument("--unsigned-only", action="store_true",
+                        help="no flood request carries a signature (default: half carry a well-formed wrong one)")
     parser.add_argument("--database-url", help="warehouse to index into (default: a throwaway embedded Postgres)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="dm-flood-pg-"))
     try:
         url = args.database_url or throwaway_warehouse(folder, "bench_flood")
-        result = flood(args.flood, url, args.max_connections)
+        result = flood(args.flood, url, args.max_connections, not args.unsigned_only)
         print(f"flood: {result['flood_uploads']} concurrent 1 MiB uploads without a valid signature, answered "
               f"{result['flood_answers']} in {result['flood_seconds']} s; receiver peak memory "
-              f"{result['flood_receiver_peak_mb']} MB; signed deliveries meanwhile acknowledged "
+              f"{result['flood_receiver_peak_mb']} MB ({result['flood_receiver_idle_mb']} MB before it); signed deliveries meanwhile acknowledged "
               f"{result['flood_signed_acknowledged']} of {result['flood_signed_sent']}")
         print(json.dumps(result))
     finally:

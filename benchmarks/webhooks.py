@@ -31,18 +31,25 @@ PAYLOAD = Path(__file__).resolve().parent.parent / "tests" / "webhook_examples" 
 
 
 def start_receiver(port: int, landing: Path, database_url: str, options: list[str] = ()) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "flows.receiver", "--port", str(port), "--deployment", "none",
-                                "--landing", str(landing), "--database-url", database_url, *options],
-                               env={**os.environ, "GITHUB_WEBHOOK_SECRET": SECRET}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    """The receiver in its own process; its log goes to receiver.log beside `landing` (a pipe nobody reads would
+    fill and stop the receiver's event loop on its next log line)."""
+    log = landing.parent / "receiver.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "flows.receiver", "--port", str(port), "--deployment", "none",
+                                    "--landing", str(landing), "--database-url", database_url, *options],
+                                   env={**os.environ, "GITHUB_WEBHOOK_SECRET": SECRET}, stdout=subprocess.DEVNULL,
+                                   stderr=output)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process
         except OSError:
+            if process.poll() is not None:
+                break
             time.sleep(0.05)
-    raise RuntimeError(f"the receiver did not start: {process.stderr.read(2000) if process.poll() is not None else ''}")
+    raise RuntimeError(f"the receiver did not start: {log.read_text()[-2000:]}")
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import warnings
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -149,3 +150,8 @@ def telemetry_capture():
     telemetry.configure(metric_readers=(reader,))
     trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
     return exporter, reader
+
+
+def database_name(url: str) -> str:
+    """The database a URL names (its path; the host may be a socket folder in the query)."""
+    return urlsplit(url).path.lstrip("/")

@@ -21,7 +21,7 @@ from tasks.extract.credentials import GitHubAuth
 from tasks.extract.errors import GitHubAuthError
 from tasks.extract.github_app import GitHubApp, app_jwt, rest_api_root
 from tasks.warehouse.database import drop_database
-from tests.conftest import named_warehouse, pin_clock, query
+from tests.conftest import database_name, named_warehouse, pin_clock, query
 from tests.runs import TOKEN, deliver, small_board
 from tests.test_targeted_runs import NOW, START, SPECS, board_world, differences, every_view
 
@@ -60,7 +60,7 @@ def two_warehouses(postgres_admin_url, migrated_template):
         pin_clock(url, NOW.isoformat())
     yield urls
     for url in urls:
-        drop_database(postgres_admin_url, url.rsplit("/", 1)[1].split("?")[0])
+        drop_database(postgres_admin_url, database_name(url))
 
 
 def test_a_run_as_an_app_gives_the_metrics_a_run_with_a_token_gives(two_warehouses, tmp_path):

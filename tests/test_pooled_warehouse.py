@@ -18,7 +18,7 @@ from fake_github import FakeGitHub, RunningFake
 from tasks.warehouse.database import connect, drop_database
 from tasks.warehouse.runs import (Heartbeat, RunNoLongerCurrent, ProjectRunCounts, fail_runs, finish_runs,
                                   mark_abandoned_runs, recorded_run, start_runs, transaction)
-from tests.conftest import named_warehouse, pin_clock, query
+from tests.conftest import database_name, named_warehouse, pin_clock, query
 from tests.pooler import PgBouncer, pgbouncer_command
 from tests.runs import TOKEN, deliver
 from tests.test_targeted_runs import NOW, START, SPECS, board_world, differences, every_view
@@ -62,7 +62,7 @@ def test_runs_through_the_pooler_give_the_metrics_of_a_direct_connection(pooler,
         assert query(pooled, "select count(*) from pg_locks where locktype = 'advisory'") == [(0,)]
     finally:
         for url in (direct, behind):
-            drop_database(postgres_admin_url, url.rsplit("/", 1)[1])
+            drop_database(postgres_admin_url, database_name(url))
 
 
 def test_the_session_settings_hold_in_every_transaction_behind_the_pooler(pooled_warehouse, monkeypatch):

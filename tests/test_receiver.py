@@ -341,3 +341,17 @@ def test_a_body_over_the_cap_is_refused_declared_or_streamed_and_one_under_it_is
         assert status_of(big, "streamed", chunked=True) == 413  # no length declared: refused as it grows
         assert status_of(body_of(MAX_BODY), "under", chunked=False) == 200
     assert sorted(p.name for p in (tmp_path / "landing" / "webhooks").glob("*.json")) == ["under.json"]
+
+
+def test_a_refusal_from_the_headers_closes_the_connection_at_once(receiver):
+    """An unsigned upload is answered 401 from its headers and its connection closed, so a flood client still
+    sending its body stops at once instead of having the rest read and discarded on a kept-alive connection."""
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=10) as connection:
+        connection.sendall(b"POST /github/webhook HTTP/1.1\r\nHost: x\r\nX-GitHub-Event: issues\r\n"
+                           b"X-GitHub-Delivery: unsigned\r\nContent-Length: 1000000\r\n\r\n" + b"x" * 65536)
+        started, received = time.monotonic(), b""
+        connection.settimeout(3)
+        while chunk := connection.recv(4096):  # until the receiver closes its side
+            received += chunk
+        assert time.monotonic() - started < 2, "the connection stayed open after the refusal"
+    assert received.startswith(b"HTTP/1.1 401") and b"connection: close" in received.lower()

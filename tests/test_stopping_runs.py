@@ -13,7 +13,7 @@ import pytest
 from fake_github import FakeGitHub, RunningFake
 from fake_github.server import Fault
 from tasks.warehouse.database import drop_database
-from tests.conftest import named_warehouse, query
+from tests.conftest import database_name, named_warehouse, query
 from tests.runs import TOKEN, small_board, start_command_run
 
 
@@ -55,3 +55,39 @@ def test_a_run_sent_sigterm_stops_within_seconds_and_loads_nothing(stoppable_run
     assert query(url, "select count(*) from github.item_versions") == [(0,)]
     leases = [p for p in (folder / "prefect" / "concurrency_leases").glob("*.json") if p.name != "expirations.json"]
     assert leases == [], f"the stopped run kept its GitHub slot: {[p.read_text() for p in leases]}"
+
+
+def test_a_run_killed_mid_refresh_leaves_no_query_of_it_running(stoppable_run, postgres_admin_url):
+    """SIGKILL (no goodbye to the server) while the run's load transaction is inside the fact refresh: within 10 s
+    nothing of that run is active in pg_stat_activity, and its transaction's locks are gone (Postgres checks the
+    client is still there every DELIVERY_METRICS_CLIENT_CHECK_INTERVAL)."""
+    from tasks.warehouse.database import connect
+
+    start, fake, url, folder = stoppable_run
+    database = database_name(url)
+
+    def the_runs_queries(holder_pid: int) -> list[tuple]:
+        """Read on a session of its own: a transaction sees pg_stat_activity as it was when it first looked."""
+        return query(url, "select query, wait_event from pg_stat_activity where datname = $1 and state <> 'idle' "
+                          "and pid not in (pg_backend_pid(), $2)", (database, holder_pid))
+
+    with connect(url) as holder, holder.cursor() as cursor:
+        cursor.execute("select pg_advisory_xact_lock(7406202612), pg_backend_pid()")  # refresh_facts waits here
+        holder_pid = cursor.fetchall()[0][1]
+        run = start()
+        try:
+            deadline = time.monotonic() + 180
+            while not any("refresh_facts" in q for q, _ in the_runs_queries(holder_pid)):
+                assert run.poll() is None and time.monotonic() < deadline, (folder / "run.log").read_text()[-3000:]
+                time.sleep(0.2)
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+            killed_at = time.monotonic()
+            while left := the_runs_queries(holder_pid):
+                assert time.monotonic() - killed_at < 10, f"10 s after the kill the run's queries still run: {left}"
+                time.sleep(0.2)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+        holder.rollback()
+    assert query(url, "select count(*) from github.item_versions") == [(0,)]  # nothing of it was loaded

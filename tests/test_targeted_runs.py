@@ -13,7 +13,7 @@ from fake_github import FakeGitHub, RunningFake
 from tasks.config import ConfigError, ProjectSpec
 from tasks.warehouse.database import drop_database
 from tasks.warehouse.scans import plan_scans
-from tests.conftest import named_warehouse, pin_clock, query
+from tests.conftest import database_name, named_warehouse, pin_clock, query
 from tests.runs import TOKEN, deliver, small_board
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -54,7 +54,7 @@ def two_warehouses(postgres_admin_url, migrated_template, prefect_harness, monke
 
     yield urls[0], urls[1], replayed
     for url in urls:
-        drop_database(postgres_admin_url, url.rsplit("/", 1)[1].split("?")[0])
+        drop_database(postgres_admin_url, database_name(url))
 
 
 def board_world():

@@ -30,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-body-kb", type=int, default=1024,
                         help="largest body accepted, in KiB (default 1024; GitHub's project and issue events are a "
                         "few KB); a larger one is refused from its declared length, before it is read")
-    parser.add_argument("--max-connections", type=int, default=100,
-                        help="connections served at once; more are answered 503 at once (default 100)")
+    parser.add_argument("--max-connections", type=int, default=1000,
+                        help="connections served at once; more are answered 503 at once (default 1000: a flood "
+                        "of 500 large unsigned uploads is refused while GitHub's deliveries still get through)")
     parser.add_argument("--max-runs-per-hour", type=int, default=60,
                         help="at most this many runs asked in any hour, every board together (default 60): a flood "
                         "or a replay of signed deliveries cannot become a flood of runs")

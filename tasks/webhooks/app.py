@@ -95,6 +95,12 @@ def answer(status: int, message: str, **extra) -> JSONResponse:
     return JSONResponse({"message": message, **extra}, status_code=status)
 
 
+def answer_and_close(status: int, message: str) -> JSONResponse:
+    """A refusal given before the body was read whole: the connection closes after it, so that a client still
+    sending its body stops at once instead of having the rest read and thrown away, holding a connection."""
+    return JSONResponse({"message": message}, status_code=status, headers={"connection": "close"})
+
+
 def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | None,
                clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
                health: Health | None = None, max_body: int = MAX_BODY) -> Starlette:
@@ -108,16 +114,18 @@ def create_app(secrets: SecretsCache, store: LandingStore, index: EventIndex | N
             now = clock()
             declared = headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_body:  # refused from its headers, before its body is read
-                return line.done(started, "too large", answer(413, f"payload larger than {max_body:,} bytes"))
+                return line.done(started, "too large",
+                                 answer_and_close(413, f"payload larger than {max_body:,} bytes"))
             if not SIGNATURE_HEADER.match(headers.get("x-hub-signature-256", "")):  # likewise
                 telemetry.webhook_signature_failures.add(1)
-                return line.done(started, "refused", answer(401, "signature missing or wrong (X-Hub-Signature-256)"),
-                                 "signature")
+                return line.done(started, "refused",
+                                 answer_and_close(401, "signature missing or wrong (X-Hub-Signature-256)"), "signature")
             signature = StreamedSignature(await secrets.current(), now)
             try:
                 body = await _body(request, max_body, signature, headers["x-hub-signature-256"])
             except BodyTooLarge:
-                return line.done(started, "too large", answer(413, f"payload larger than {max_body:,} bytes"))
+                return line.done(started, "too large",
+                                 answer_and_close(413, f"payload larger than {max_body:,} bytes"))
             except ClientDisconnect:
                 return line.done(started, "refused", answer(400, "the client went away mid-body"), "disconnected")
             if body is None:
