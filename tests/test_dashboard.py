@@ -61,7 +61,7 @@ def test_pages_name_the_sprints_and_deliverables_and_every_chart_has_its_data(si
         assert charts >= 1
         for link in [part.split('"')[0] for part in text.split('href="data/')[1:]]:
             assert (output / "data" / link).exists(), link
-    burndown = json.loads(next((output / "data").glob("burndown-octo-demo-1-*.json")).read_text())
+    burndown = json.loads(next((output / "data").glob("burndown-octo-demo-1-*.json")).read_text())["rows"]
     assert burndown and {"day", "scope_points", "ideal_remaining_points"} <= set(burndown[0])
     quality = (output / "data-quality.html").read_text()
     assert "freshness" in quality and "orphan_issues" in quality and "reconstructed_history" in quality
@@ -76,7 +76,7 @@ def test_the_sprint_that_ended_before_the_first_read_is_shown_as_reconstructed(s
     assert locale["reconstructed_limits"][:60] in sprint_1[0]  # the limits, in words
     assert sprint_1[0].count('fill="#e3e3e3"') >= 2  # the shaded band on both burndown charts
     assert "Sprint 1 (reconstructed)" in sprint_1[0]  # the velocity bar is labelled
-    velocity = [row for row in json.loads(next((output / "data").glob("velocity-octo-demo-1-*.json")).read_text())
+    velocity = [row for row in json.loads(next((output / "data").glob("velocity-octo-demo-1-*.json")).read_text())["rows"]
                 if row["sprint_title"] == "Sprint 1"]
     assert velocity and velocity[0]["completed_points"] == 8.0  # s1 and s2 were done during Sprint 1
 
@@ -153,3 +153,37 @@ def test_the_german_site_is_german_throughout(site):
     assert "Lieferkennzahlen" in index and "Flusskennzahlen" in index
     flow = pages["flow-octo-demo-1.html"]
     assert "Kumulatives Flussdiagramm nach Status" in flow and re.search(r"P85: \d+(,\d)? Tage", flow)
+
+
+def test_the_data_package_validates_in_english_german_and_a_segment(site):
+    """`datapackage.json` of each section passes Frictionless's validation (metadata, and every CSV against its
+    schema); every field is described; its columns are those of the version it declares."""
+    from frictionless import validate
+
+    from tasks.publish.open_data import VERSION, column_changes, undescribed_fields
+
+    output, _ = site
+    segment = output / "segments" / sorted(path.name for path in (output / "segments").iterdir())[0]
+    for section in (output, output / "de", segment):
+        report = validate(section / "datapackage.json")
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])[:5]
+        package = json.loads((section / "datapackage.json").read_text())
+        assert package["version"] == VERSION and package["schema_version"] >= 21
+        assert undescribed_fields(package) == []
+        assert column_changes(package) == {}
+        assert {r["path"] for r in package["resources"]} == {
+            f"data/{p.name}" for p in (section / "data").glob("*.csv")}  # every CSV listed, nothing else
+
+
+def test_every_json_download_is_a_document_its_schema_accepts(site):
+    import jsonschema
+
+    output, _ = site
+    documents = sorted((output / "data").glob("*.json"))
+    assert len(documents) >= 10
+    for path in documents:
+        document = json.loads(path.read_text())
+        schema = json.loads((path.parent / document["describedBy"]).read_text())
+        jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
+        assert [field["name"] for field in document["fields"]] == list(document["rows"][0]) if document["rows"] \
+            else True

@@ -71,9 +71,9 @@ def test_private_issues_still_count_and_are_summed_up_in_one_line(site):
     output, _ = site
     sprint = next(text for path, text in all_files(output).items() if path.name.startswith("sprint-"))
     assert "1 issues in private repositories" in sprint  # one open, one done (each table says its own)
-    burndown = json.loads(next((output / "data").glob("burndown-*.json")).read_text())
+    burndown = json.loads(next((output / "data").glob("burndown-*.json")).read_text())["rows"]
     assert burndown[-1]["scope_issues"] == 4 and burndown[-1]["scope_points"] == 11.0
-    progress = json.loads((output / "data" / "deliverable-progress.json").read_text())
+    progress = json.loads((output / "data" / "deliverable-progress.json").read_text())["rows"]
     assert sorted((row["deliverable_title"], row["issues_total"]) for row in progress) == [
         (FORMULA, 2), ("Private deliverable 1", 2)]
     assert "1 issues in private repositories" in (output / "deliverables.html").read_text()

@@ -23,6 +23,8 @@ class SiteData:
     private_urls: set[str]  # issues whose repository is not PUBLIC (or not known to be): never named on the site
     issue_titles: pl.DataFrame  # issue_url, issue_ref, title of the public issues the flow pages list
     segment: str | None = None  # the segment the views were read for (None: every issue)
+    descriptions: dict[str, dict[str, str]] | None = None  # view -> {"": the view's comment, column: its comment}
+    schema_version: int | None = None  # the warehouse's latest migration
 
 
 def _frame(cursor, sql: str, parameters=None) -> pl.DataFrame:
@@ -71,5 +73,30 @@ def read_site_data(url: str, segment: str | None = None) -> SiteData:
         cursor.execute("select url from github.issues where repository_visibility is distinct from 'PUBLIC'")
         private_urls = {row[0] for row in cursor.fetchall()}
         issue_titles = _frame(cursor, (SQL / "select_open_work.sql").read_text())
+        descriptions = view_descriptions(cursor)
+        schema_version = warehouse_schema_version(cursor)
     return SiteData(boards=boards, sprint_issues=sprint_issues, views=views, report_timezone=timezone,
-                    private_urls=private_urls, issue_titles=issue_titles, segment=segment)
+                    private_urls=private_urls, issue_titles=issue_titles, segment=segment,
+                    descriptions=descriptions, schema_version=schema_version)
+
+
+def view_descriptions(cursor) -> dict[str, dict[str, str]]:
+    """The comments of the metric views and of their columns (the data dictionary's source)."""
+    cursor.execute("select c.relname, a.attname, coalesce(col_description(c.oid, a.attnum), ''), "
+                   "coalesce(obj_description(c.oid, 'pg_class'), '') from pg_class as c "
+                   "join pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped "
+                   "where c.relnamespace = 'metrics'::regnamespace and c.relkind = 'v'")
+    descriptions: dict[str, dict[str, str]] = {}
+    for view, column, column_comment, view_comment in cursor.fetchall():
+        descriptions.setdefault(view, {"": view_comment})[column] = column_comment
+    return descriptions
+
+
+def warehouse_schema_version(cursor) -> int | None:
+    """The warehouse's latest migration; None for a warehouse whose views predate metrics_base.schema_version (the
+    next delivery run creates it)."""
+    cursor.execute("select to_regclass('metrics_base.schema_version') is not null")
+    if not cursor.fetchone()[0]:
+        return None
+    cursor.execute("select schema_version from metrics_base.schema_version")
+    return cursor.fetchone()[0]

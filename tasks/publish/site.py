@@ -20,6 +20,7 @@ from tasks.config import slug as text_slug
 from tasks.errors import PipelineError
 from tasks.publish import charts, registry
 from tasks.publish.datasets import SiteData
+from tasks.publish.open_data import Download, data_package, json_document, json_schema
 from tasks.publish.locales import UnknownLanguage, languages, load_locale  # noqa: F401 (re-exported)
 from tasks.publish.private_boards import with_private_boards_renamed
 from tasks.publish.public import anonymized_deliverables, github_link, inert_frame
@@ -39,9 +40,19 @@ def sprint_page(owner: str, number: int, sprint_id: str) -> str:
     return f"sprint-{slug(owner, number, sprint_id)}.html"
 
 
-def downloads(name: str, frame: pl.DataFrame) -> dict[str, bytes]:
-    return {f"data/{name}.csv": inert_frame(frame).write_csv().encode(),
-            f"data/{name}.json": frame.write_json().encode()}
+def open_data_files(downloads: list[Download], data: SiteData, t: dict, generated_at: datetime) -> dict[str, bytes]:
+    """Each download as CSV and as a JSON document, a JSON Schema per view, and the section's datapackage.json."""
+    descriptions = data.descriptions or {}
+    downloads = list({download.stem: download for download in reversed(downloads)}.values())[::-1]  # once each
+    files = {}
+    for download in downloads:
+        files[f"data/{download.stem}.csv"] = inert_frame(download.rows).write_csv().encode()
+        files[f"data/{download.stem}.json"] = json_document(download, descriptions, generated_at, data.schema_version)
+        files[f"data/schema/{download.view}.schema.json"] = json_schema(download, descriptions)
+    name = "delivery-metrics" + (f"-{segment_slug(data.segment)}" if data.segment is not None else "")
+    title = t["site_title"] + (f" · {data.segment}" if data.segment is not None else "")
+    files["datapackage.json"] = data_package(downloads, descriptions, title, generated_at, data.schema_version, name)
+    return files
 
 
 def public_views(data: SiteData, t: dict) -> tuple[dict[str, pl.DataFrame], int]:
@@ -103,6 +114,7 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
               "generated": t["generated"].format(generated=generated_at.strftime(t["date_format"] + " %H:%M UTC"),
                                                  timezone=data.report_timezone)}
     files: dict[str, bytes] = {STYLESHEET: STYLE}
+    published: list[Download] = []  # the section's downloads, in the order the pages offer them
     views, private_deliverables = public_views(data, t)
 
     def page(name: str, template: str, **values) -> None:
@@ -117,7 +129,7 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
             if rows is None or not rows.height:
                 continue
             stem = slug(entry.name, *suffix)
-            files.update(downloads(stem, rows))
+            published.append(Download(stem, entry.view, rows))
             shown.append({"id": stem, "svg": entry.draw(rows, t, scope), "explanation": t[entry.explanation]})
         return shown
 
@@ -175,7 +187,8 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
              checks=views["data_quality"].to_dicts())
     for view, stem in DOWNLOADS.items():
         if data.segment is None or view != "data_quality":
-            files.update(downloads(stem, views[view]))
+            published.append(Download(stem, view, views[view]))
+    files.update(open_data_files(published, data, t, generated_at))
     return files
 
 
