@@ -57,3 +57,36 @@ def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
     finally:
         server.shutdown()
     return problems
+
+
+def overflow_at_widths(output: Path, name: str, widths: tuple[int, ...], screenshots: Path | None = None) -> dict:
+    """Page `name` of `output` in an iframe-like viewport of each width: how many pixels its content is wider than
+    the viewport (0: it fits), with a screenshot per width in `screenshots` (`<stem>-<width>.png`)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    overflow = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"])
+            for width in widths:
+                page = browser.new_page(viewport={"width": width, "height": 700})
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/{name}", wait_until="load")
+                overflow[width] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                if screenshots:
+                    screenshots.mkdir(exist_ok=True)
+                    page.screenshot(path=str(screenshots / f"{Path(name).stem}-{width}.png"), full_page=True)
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return overflow

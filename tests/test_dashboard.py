@@ -14,7 +14,7 @@ from flows.demo import DEMO_PROJECTS, DEMO_SEGMENTS
 from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
-from tests.browser import ARTIFACTS, open_every_page
+from tests.browser import ARTIFACTS, open_every_page, overflow_at_widths
 from tasks.publish.site import STYLESHEET
 from tests.runs import TOKEN, deliver
 
@@ -57,7 +57,7 @@ def test_pages_name_the_sprints_and_deliverables_and_every_chart_has_its_data(si
     assert len(sprint_pages) == 4  # two sprints started on each of the two sprint boards
     for page in [*sprint_pages, output / "deliverables.html"]:
         text = page.read_text()
-        charts = text.count("<figure class=\"chart\">")
+        charts = text.count("<figure class=\"chart\"")
         assert charts >= 1
         for link in [part.split('"')[0] for part in text.split('href="data/')[1:]]:
             assert (output / "data" / link).exists(), link
@@ -187,3 +187,25 @@ def test_every_json_download_is_a_document_its_schema_accepts(site):
         jsonschema.validate(document, schema, format_checker=jsonschema.FormatChecker())
         assert [field["name"] for field in document["fields"]] == list(document["rows"][0]) if document["rows"] \
             else True
+
+
+def test_every_chart_has_an_embed_page_that_fits_from_320_to_1200_pixels(site):
+    """Each chart's section links its embed page and shows the snippet; the embed is the chart alone with its title,
+    a line of explanation and links to its page and data; a board's current sprint has stable addresses."""
+    output, _ = site
+    for section in (output, output / "de", next((output / "segments").iterdir())):
+        for page in [*section.glob("sprint-*.html"), *section.glob("flow-*.html"), section / "deliverables.html"]:
+            text = page.read_text()
+            embeds = re.findall(r'<a href="(embed/[^"]+\.html)">', text)
+            assert len(embeds) == text.count('<figure class="chart"') and "&lt;iframe src=&#34;embed/" in text, page
+            for embed in embeds:
+                html = (section / embed).read_text()
+                assert html.count("<svg") >= 1 and html.count("<h1>") == 1 and "<header>" not in html, embed
+                for link in re.findall(r'href="\.\./([^"#]+)', html):
+                    assert (section / link).exists(), (embed, link)
+    for board in ("octo-demo-1", "octo-demo-2"):
+        for chart in ("burndown", "burndown-points", "velocity"):
+            assert (output / "embed" / f"{chart}-{board}-current.html").is_file()
+    for name in ("embed/burndown-octo-demo-1-current.html", "embed/cycle-time-flow-octo-demo-1.html"):
+        overflow = overflow_at_widths(output, name, (320, 375, 1200), ARTIFACTS if "burndown" in name else None)
+        assert overflow == {320: 0, 375: 0, 1200: 0}, (name, overflow)

@@ -79,12 +79,23 @@ class ChartEntry:
     draw: Callable[[pl.DataFrame, dict, PageScope], str]  # rows, locale, scope -> SVG
     explanation: str  # locale key of the words under the chart
     rows: Callable[[pl.DataFrame, PageScope], pl.DataFrame] = everything
+    embed: str = ""  # stem of its embed page, when not `name` (two charts of one page draw the same data)
+
+    @property
+    def title(self) -> str:
+        """Locale key of the chart's title (its embed page's heading)."""
+        return TITLES[self.explanation]
+
+    @property
+    def embed_name(self) -> str:
+        return self.embed or self.name
 
 
 CHARTS: list[ChartEntry] = [
     ChartEntry("burndown", "sprint_burndown", "sprint", explanation="explain_burndown", rows=sprint_days,
                draw=lambda rows, t, scope: charts.burndown_issues_svg(rows, t, scope.reconstructed_through)),
     ChartEntry("burndown", "sprint_burndown", "sprint", explanation="explain_points", rows=sprint_days,
+               embed="burndown-points",
                draw=lambda rows, t, scope: charts.burndown_points_svg(rows, t, scope.reconstructed_through)),
     ChartEntry("velocity", "sprint_velocity", "sprint", explanation="explain_velocity", rows=recent_sprints,
                draw=lambda rows, t, scope: charts.velocity_svg(rows, t, scope.reconstructed_through)),
@@ -103,6 +114,16 @@ CHARTS: list[ChartEntry] = [
                draw=lambda rows, t, scope: charts.work_item_age_svg(rows, list(scope.statuses), scope.cycle_time_p85,
                                                                     t)),
 ]
+# The title of each chart (a locale key), by its explanation's key.
+TITLES = {"explain_burndown": "burndown_issues",
+          "explain_points": "burndown_points",
+          "explain_velocity": "velocity",
+          "explain_burnup": "deliverable_burnups",
+          "explain_cumulative_flow": "cumulative_flow",
+          "explain_cycle_time": "cycle_time",
+          "explain_lead_time": "lead_time",
+          "explain_throughput": "throughput",
+          "explain_work_item_age": "work_item_age"}
 # Views whose data the site offers for download without a chart of their own.
 DOWNLOADS = {"deliverable_progress": "deliverable-progress", "flow_times": "flow-times",
              "throughput_weekly": "throughput-weekly", "data_quality": "data-quality"}

@@ -121,8 +121,10 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
         with telemetry.span("render page", **{"delivery.page": name, "delivery.segment": data.segment}):
             files[name] = environment.get_template(template).render(**common, **values).encode()
 
-    def charts_of(page_kind: str, scope: PageScope, suffix: tuple = ()) -> list[dict]:
-        """The page's charts, from the registry, each with its data downloads beside it."""
+    def charts_of(page_kind: str, scope: PageScope, suffix: tuple = (), page_name: str = "",
+                  alias: tuple | None = None) -> list[dict]:
+        """The page's charts, from the registry, each with its data downloads and its embed page beside it (and an
+        embed under the stable `alias` suffix too, e.g. a board's current sprint)."""
         shown = []
         for entry in CHARTS:
             rows = entry.rows(views[entry.view], scope) if entry.page == page_kind else None
@@ -130,11 +132,21 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
                 continue
             stem = slug(entry.name, *suffix)
             published.append(Download(stem, entry.view, rows))
-            shown.append({"id": stem, "svg": entry.draw(rows, t, scope), "explanation": t[entry.explanation]})
+            chart = {"id": stem, "svg": entry.draw(rows, t, scope), "explanation": t[entry.explanation],
+                     "embed": f"embed/{slug(entry.embed_name, *suffix)}.html", "page": page_name,
+                     "title": t[entry.title], "summary": t[entry.explanation].split(". ")[0].rstrip(".") + "."}
+            chart["snippet"] = (f'<iframe src="{chart["embed"]}" title="{chart["title"]}" '
+                                'style="width:100%;height:480px;border:0" loading="lazy"></iframe>')
+            for embed in [chart["embed"]] + ([f"embed/{slug(entry.embed_name, *alias)}.html"] if alias else []):
+                files[embed] = environment.get_template("embed.html").render(
+                    **{**common, "root": "../" + root}, chart=chart, title=chart["title"]).encode()
+            shown.append(chart)
         return shown
 
     reconstructed = {(row["project_owner"], row["project_number"]): row["last_reconstructed_day"]
                      for row in data.boards.iter_rows(named=True)}
+    current = {(row["project_owner"], row["project_number"], row["current_sprint_id"])
+               for row in data.boards.iter_rows(named=True) if row["current_sprint_id"]}
     sprints = []
     for sprint in views["sprint_velocity"].sort("start_date", descending=True).iter_rows(named=True):
         key = (sprint["project_owner"], sprint["project_number"], sprint["sprint_id"])
@@ -150,7 +162,8 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
         private = issues.filter(~pl.col("is_public"))
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
              start_date=sprint["start_date"], end_date=sprint["end_date"], state=state,
-             charts=charts_of("sprint", scope, key), flow=flow_page(*key[:2]),
+             charts=charts_of("sprint", scope, key, name, (*key[:2], "current") if key in current else None),
+             flow=flow_page(*key[:2]),
              reconstructed_note=t["reconstructed_limits"] if through and sprint["start_date"] <= through else None,
              open_issues=public.filter(~pl.col("is_done")).to_dicts(),
              done_issues=public.filter(pl.col("is_done")).to_dicts(),
@@ -177,7 +190,7 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
     roadmap_through = max((row["last_reconstructed_day"] for row in data.boards.iter_rows(named=True)
                            if row["role"] == "roadmap" and row["last_reconstructed_day"] is not None), default=None)
     deliverable_charts = charts_of("deliverables", PageScope(reconstructed_through=roadmap_through, titles=dict(
-        zip(progress["deliverable_url"], progress["deliverable_title"]))))
+        zip(progress["deliverable_url"], progress["deliverable_title"]))), page_name="deliverables.html")
     page("deliverables.html", "deliverables.html", title=t["deliverables"],
          deliverables=progress.filter(~pl.col("deliverable_url").str.starts_with("private-")).to_dicts(),
          private_deliverables=private_deliverables, charts=deliverable_charts,
@@ -203,7 +216,7 @@ def render_flow_page(page, charts_of, views: dict[str, pl.DataFrame], data: Site
                       cycle_time_p85=charts.percentile(cycle_times, 0.85))
     ages = registry.oldest_first(views["work_item_age"], scope)
     page(flow_page(*key), "flow.html", title=t["flow_title"].format(board=board["title"]),
-         board=f"{key[0]}/{key[1]}", charts=charts_of("flow", scope, ("flow", *key)),
+         board=f"{key[0]}/{key[1]}", charts=charts_of("flow", scope, ("flow", *key), flow_page(*key)),
          reconstructed_note=t["reconstructed_limits"] if reconstructed_through else None,
          ages=ages.filter(pl.col("issue_url").is_not_null()).to_dicts(),
          private_ages=ages.filter(pl.col("issue_url").is_null()).height,
