@@ -7,6 +7,8 @@ import functools
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,10 +18,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 
 
-def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
-                    screenshots: list[tuple[str, Path]] = ()) -> list[str]:
-    """The problems seen opening every page of `output`, segment sections included (empty when none); optionally
-    full-page screenshots of some pages (path under `output`, where to save it) for a person to look at."""
+@contextmanager
+def browsing(output: Path) -> Iterator[tuple[object, str]]:
+    """Debian's headless Chromium and `output` served on loopback: (the browser, the site's base address). Skips
+    where Chromium is not installed, except in CI, which installs it."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
@@ -30,63 +32,53 @@ def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
     handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    problems = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--no-first-run", "--disable-sync"])
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-                    if message.type == "error" else None)
-            page.on("requestfailed", lambda request: problems.append(f"failed request {request.url}"))
-            page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
-                    if response.status >= 400 else None)
-            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-            for html in sorted(output.rglob("*.html")):
-                name = html.relative_to(output).as_posix()
-                page.goto(f"{base}/{name}", wait_until="load")
-                if page.locator("h1").count() != 1:
-                    problems.append(f"{name} has not exactly one heading")
-            for name, path in [*([screenshot] if screenshot else []), *screenshots]:
-                page.goto(f"{base}/{name}", wait_until="load")
-                path.parent.mkdir(exist_ok=True)
-                page.screenshot(path=str(path), full_page=True)
+            yield browser, f"http://127.0.0.1:{server.server_address[1]}"
             browser.close()
     finally:
         server.shutdown()
+
+
+def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
+                    screenshots: list[tuple[str, Path]] = ()) -> list[str]:
+    """The problems seen opening every page of `output`, segment sections included (empty when none); optionally
+    full-page screenshots of some pages (path under `output`, where to save it) for a person to look at."""
+    problems = []
+    with browsing(output) as (browser, base):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+                if message.type == "error" else None)
+        page.on("requestfailed", lambda request: problems.append(f"failed request {request.url}"))
+        page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
+                if response.status >= 400 else None)
+        page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        for html in sorted(output.rglob("*.html")):
+            name = html.relative_to(output).as_posix()
+            page.goto(f"{base}/{name}", wait_until="load")
+            if page.locator("h1").count() != 1:
+                problems.append(f"{name} has not exactly one heading")
+        for name, path in [*([screenshot] if screenshot else []), *screenshots]:
+            page.goto(f"{base}/{name}", wait_until="load")
+            path.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(path), full_page=True)
     return problems
 
 
 def overflow_at_widths(output: Path, name: str, widths: tuple[int, ...], screenshots: Path | None = None) -> dict:
     """Page `name` of `output` in an iframe-like viewport of each width: how many pixels its content is wider than
     the viewport (0: it fits), with a screenshot per width in `screenshots` (`<stem>-<width>.png`)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
-        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     overflow = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-sync"])
-            for width in widths:
-                page = browser.new_page(viewport={"width": width, "height": 700})
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/{name}", wait_until="load")
-                overflow[width] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if screenshots:
-                    screenshots.mkdir(exist_ok=True)
-                    page.screenshot(path=str(screenshots / f"{Path(name).stem}-{width}.png"), full_page=True)
-                page.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with browsing(output) as (browser, base):
+        for width in widths:
+            page = browser.new_page(viewport={"width": width, "height": 700})
+            page.goto(f"{base}/{name}", wait_until="load")
+            overflow[width] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if screenshots:
+                screenshots.mkdir(exist_ok=True)
+                page.screenshot(path=str(screenshots / f"{Path(name).stem}-{width}.png"), full_page=True)
+            page.close()
     return overflow

@@ -43,7 +43,10 @@ def sprint_page(owner: str, number: int, sprint_id: str) -> str:
 def open_data_files(downloads: list[Download], data: SiteData, t: dict, generated_at: datetime) -> dict[str, bytes]:
     """Each download as CSV and as a JSON document, a JSON Schema per view, and the section's datapackage.json."""
     descriptions = data.descriptions or {}
-    downloads = list({download.stem: download for download in reversed(downloads)}.values())[::-1]  # once each
+    once: dict[str, Download] = {}  # two charts of one page may offer the same download
+    for download in downloads:
+        once.setdefault(download.stem, download)
+    downloads = list(once.values())
     files = {}
     for download in downloads:
         files[f"data/{download.stem}.csv"] = inert_frame(download.rows).write_csv().encode()
@@ -137,9 +140,10 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
                      "title": t[entry.title], "summary": t[entry.explanation].split(". ")[0].rstrip(".") + "."}
             chart["snippet"] = (f'<iframe src="{chart["embed"]}" title="{chart["title"]}" '
                                 'style="width:100%;height:480px;border:0" loading="lazy"></iframe>')
+            embed_page = environment.get_template("embed.html").render(
+                **{**common, "root": "../" + root}, chart=chart, title=chart["title"], body_class="embed").encode()
             for embed in [chart["embed"]] + ([f"embed/{slug(entry.embed_name, *alias)}.html"] if alias else []):
-                files[embed] = environment.get_template("embed.html").render(
-                    **{**common, "root": "../" + root}, chart=chart, title=chart["title"]).encode()
+                files[embed] = embed_page
             shown.append(chart)
         return shown
 
