@@ -70,6 +70,18 @@ def warehouse_url(postgres_admin_url, migrated_template):
 
 
 @pytest.fixture(scope="session")
+def roadmap_history(tmp_path_factory, postgres_admin_url, migrated_template):
+    """A warehouse with a sprint board, a roadmap and eleven runs of changes (tests/histories.py)."""
+    from tests.histories import build_roadmap_history
+
+    name = "dm_roadmap_history"
+    url = named_warehouse(postgres_admin_url, migrated_template, name)
+    build_roadmap_history(url, tmp_path_factory.mktemp("landing"))
+    yield url
+    drop_database(postgres_admin_url, name)
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test API for the whole session (it takes ~25 s to start)."""
     from prefect.testing.utilities import prefect_test_harness
