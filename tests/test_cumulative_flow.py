@@ -72,7 +72,7 @@ DAY_BY_DAY = """
         join github.issue_versions as issue
             on issue.issue_id = item.content_id
             and metrics_base.is_state_at(issue.valid_from, issue.valid_to, days.day_end)
-        where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'))
+        where not (issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE'))
     )
     select
         days.owner_login as project_owner,

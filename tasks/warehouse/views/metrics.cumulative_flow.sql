@@ -68,7 +68,7 @@ span as materialized (
         on issue.issue_id = item.content_id
         and issue.valid_from < coalesce(item.valid_to, 'infinity')
         and (issue.valid_to is null or issue.valid_to > item.valid_from)
-    where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'))
+    where not (issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE'))
 ),
 status_span as (
     select span.project_id, span.status, span.first_day, span.last_day, span.points

@@ -89,7 +89,7 @@ sprint_scope as (
     from current_items as item
     join github.issue_versions as issue on issue.issue_id = item.content_id and issue.valid_to is null
     where item.content_type = 'Issue' and item.sprint_id is not null
-        and not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'))
+        and not (issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE'))
 ),
 checks as (
     select

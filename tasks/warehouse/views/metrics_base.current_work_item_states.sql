@@ -16,7 +16,7 @@ select
 from metrics_base.current_work_items as work
 join github.issue_versions as issue on issue.issue_id = work.issue_id and issue.valid_to is null
 left join current_points on current_points.issue_id = work.issue_id
-where not (issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE'));
+where not (issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE'));
 comment on view metrics_base.current_work_item_states is 'One row per deliverable and current work item that is not dropped, with its state and points now.';
 comment on column metrics_base.current_work_item_states.deliverable_id is 'The deliverable';
 comment on column metrics_base.current_work_item_states.issue_id is 'The work item';

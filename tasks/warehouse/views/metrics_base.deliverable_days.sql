@@ -74,7 +74,7 @@ language sql stable as $$
     piece as (
         select distinct on (cut.issue_id, cut.from_at)
             cut.issue_id, tstzrange(cut.from_at, cut.to_at, '(]') as held,
-            issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
+            issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
             issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE')
                 as is_done,
             sprint_item.points

@@ -7,7 +7,7 @@ select
     sprint_day.day_end,
     item.content_id as issue_id,
     issue.closed_at,
-    issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
+    issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
     issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE') as is_done,
     case
         when item.content_id in (  -- issues on two sprint boards or more, found once (not once per row)

@@ -43,7 +43,7 @@ span as materialized (  -- both branches below read on_two_boards: each span's i
               (issue.valid_to at time zone sprint.zone)::date - 1) as last_day,
         item.content_id as issue_id,
         issue.closed_at,
-        issue.state = 'CLOSED' and issue.state_reason in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
+        issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') in ('NOT_PLANNED', 'DUPLICATE') as is_dropped,
         issue.state = 'CLOSED' and coalesce(issue.state_reason, 'COMPLETED') not in ('NOT_PLANNED', 'DUPLICATE')
             as is_done,
         item.points,
