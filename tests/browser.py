@@ -7,7 +7,7 @@ import functools
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,6 +16,11 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
 
 
 @contextmanager
@@ -28,9 +33,7 @@ def browsing(output: Path) -> Iterator[tuple[object, str]]:
         pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(output))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as playwright:
@@ -82,3 +85,33 @@ def overflow_at_widths(output: Path, name: str, widths: tuple[int, ...], screens
                 page.screenshot(path=str(screenshots / f"{Path(name).stem}-{width}.png"), full_page=True)
             page.close()
     return overflow
+
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def one_embed_of_each_chart(name: str) -> bool:
+    """Every page but the embeds of past sprints (rendered from the same template as the current sprint's)."""
+    return "embed/" not in name or "-current." in name or "flow-" in name or "deliverable" in name
+
+
+def accessibility_violations(output: Path, select: Callable[[str], bool] = lambda name: True) -> list[str]:
+    """What axe-core (the engine of the common accessibility checkers) finds against WCAG 2.1 A and AA on the pages
+    of `output` whose path `select` accepts, as they render in Chromium: one line per rule broken on a page, with the
+    first elements breaking it (empty when none)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), []
+    with browsing(output) as (browser, base):
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for html in sorted(output.rglob("*.html")):
+            name = html.relative_to(output).as_posix()
+            if not select(name):
+                continue
+            page.goto(f"{base}/{name}", wait_until="load")
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
+                                             "resultTypes": ["violations"]})
+            for rule in results.response["violations"]:
+                elements = " | ".join(node["html"][:160] for node in rule["nodes"][:3])
+                found.append(f"{name}: {rule['id']} ({rule['impact']}) {rule['help']}: {elements}")
+    return found

@@ -14,7 +14,7 @@ from flows.demo import DEMO_PROJECTS, DEMO_SEGMENTS
 from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
-from tests.browser import ARTIFACTS, open_every_page, overflow_at_widths
+from tests.browser import ARTIFACTS, accessibility_violations, open_every_page, overflow_at_widths
 from tasks.publish.site import STYLESHEET
 from tests.runs import TOKEN, deliver
 
@@ -209,3 +209,10 @@ def test_every_chart_has_an_embed_page_that_fits_from_320_to_1200_pixels(site):
     for name in ("embed/burndown-octo-demo-1-current.html", "embed/cycle-time-flow-octo-demo-1.html"):
         overflow = overflow_at_widths(output, name, (320, 375, 1200), ARTIFACTS if "burndown" in name else None)
         assert overflow == {320: 0, 375: 0, 1200: 0}, (name, overflow)
+
+
+def test_no_page_or_embed_has_an_accessibility_violation_in_english_or_german(site):
+    """axe-core's WCAG 2.1 A and AA rules on every page and embed of the English and German sites (a segment's
+    pages are the same templates)."""
+    output, _ = site
+    assert accessibility_violations(output, lambda name: "segments/" not in name) == []
