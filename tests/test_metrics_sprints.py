@@ -97,6 +97,14 @@ def test_sprint_burndown_of_sprint_a(scenario):
     ]
 
 
+def test_the_ideal_line_by_issues_falls_from_the_first_rows_scope(scenario):
+    rows = scenario.rows("""
+        select day, ideal_remaining_issues::float8 from metrics.sprint_burndown
+        where project_number = 7 and sprint_title in ('Sprint A', 'One day') order by sprint_title desc, day""")
+    # Sprint A: 9 issues on its first row (T-6), ten days to its last (T+3); the one-day sprint is at 0 at once
+    assert rows == [(D(n), float(3 - n)) for n in range(-6, 1)] + [(D(-3), 0.0)]
+
+
 def test_short_empty_and_unobserved_sprints(scenario):
     rows = scenario.rows("""
         select sprint_title, day, scope_issues, done_issues, scope_points::float8, ideal_remaining_points::float8

@@ -66,8 +66,9 @@ def small_burndown_svg(burndown: pl.DataFrame, t: dict) -> str:
 
 def burndown_issues_svg(burndown: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:
     return svg(_lines(burndown, {"scope_issues": t["series_scope"], "done_issues": t["series_done"],
-                                 "remaining_issues": t["series_remaining"]}, t["issues_count"], t["burndown_issues"],
-                      reconstructed_through, t), t)
+                                 "remaining_issues": t["series_remaining"],
+                                 "ideal_remaining_issues": t["series_ideal"]}, t["issues_count"],
+                      t["burndown_issues"], reconstructed_through, t), t)
 
 
 def burndown_points_svg(burndown: pl.DataFrame, t: dict, reconstructed_through: date | None = None) -> str:

@@ -34,7 +34,8 @@ with_first_row as (
     select
         daily.*,
         first_value(daily.day) over sprint as first_day,
-        first_value(daily.scope_points) over sprint as first_scope_points
+        first_value(daily.scope_points) over sprint as first_scope_points,
+        first_value(daily.scope_issues) over sprint as first_scope_issues
     from daily
     window sprint as (partition by daily.sprint_id, daily.project_id, daily.field_id order by daily.day)
 )
@@ -52,7 +53,9 @@ select
     scope_points - done_points as remaining_points,
     unpointed_issues,
     coalesce(round(first_scope_points * (end_date - day) / nullif(end_date - first_day, 0), 2), 0)
-        as ideal_remaining_points
+        as ideal_remaining_points,
+    coalesce(round(first_scope_issues::numeric * (end_date - day) / nullif(end_date - first_day, 0), 2), 0)
+        as ideal_remaining_issues
 from with_first_row;
 -- Every metric view and column says what it is (the data dictionary is generated from these comments).
 comment on view metrics.sprint_burndown is 'One row per sprint per day, from the sprint''s first observed day to min(last day, today): burndown and burnup by issues and points. Derived from history at every read; kept as long as the history.';
@@ -69,3 +72,4 @@ comment on column metrics.sprint_burndown.done_points is 'Points of the done iss
 comment on column metrics.sprint_burndown.remaining_points is 'scope_points - done_points';
 comment on column metrics.sprint_burndown.unpointed_issues is 'Scope issues without points';
 comment on column metrics.sprint_burndown.ideal_remaining_points is 'Ideal line: scope_points of the first row falling linearly to 0 on the sprint''s last day (2 decimals)';
+comment on column metrics.sprint_burndown.ideal_remaining_issues is 'Ideal line by issues: scope_issues of the first row falling linearly to 0 on the sprint''s last day (2 decimals)';
