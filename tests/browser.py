@@ -115,3 +115,42 @@ def accessibility_violations(output: Path, select: Callable[[str], bool] = lambd
                 elements = " | ".join(node["html"][:160] for node in rule["nodes"][:3])
                 found.append(f"{name}: {rule['id']} ({rule['impact']}) {rule['help']}: {elements}")
     return found
+
+
+_OVERLAPS = """() => {
+  const found = [];
+  const visible = (text) => text.textContent.trim() && !text.closest('[opacity="0"]')
+    && getComputedStyle(text).opacity !== '0';
+  for (const svg of document.querySelectorAll('figure.chart svg, .small-chart svg')) {
+    const boxes = [...svg.querySelectorAll('text')].filter(visible)
+      .map((text) => [text.textContent.trim(), text.getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, r] = boxes[i], [b, q] = boxes[j];
+        const wide = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+        const high = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+        if (wide > 1 && high > 1) {
+          found.push(`${svg.closest('figure')?.id || 'small chart'}: "${a}" and "${b}"`);
+        }
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def overlapping_labels(output: Path, select: Callable[[str], bool] = lambda name: True,
+                       widths: tuple[int, ...] = (1280,)) -> list[str]:
+    """Every pair of visible chart texts (titles, axis labels, legends, percentile labels) whose boxes overlap, on
+    the pages of `output` that `select` accepts, as Chromium lays them out at each of `widths` (empty when none)."""
+    found = []
+    with browsing(output) as (browser, base):
+        for width in widths:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            for html in sorted(output.rglob("*.html")):
+                name = html.relative_to(output).as_posix()
+                if select(name):
+                    page.goto(f"{base}/{name}", wait_until="load")
+                    found += [f"{name} at {width} px: {pair}" for pair in page.evaluate(_OVERLAPS)]
+            page.close()
+    return found

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tasks.config import ProjectSpec
-from tests.browser import accessibility_violations, one_embed_of_each_chart
+from tests.browser import accessibility_violations, one_embed_of_each_chart, overlapping_labels
 from tests.scenario import at, sprint_fields, today_utc
 
 T = today_utc()
@@ -79,6 +79,10 @@ def crowded_site(tmp_path_factory, postgres_admin_url, migrated_template, prefec
 def test_the_crowded_site_has_no_accessibility_violation(crowded_site):
     assert len(list(crowded_site.glob("sprint-acme-7-*.html"))) == 30
     assert accessibility_violations(crowded_site, one_embed_of_each_chart) == []
+
+
+def test_no_chart_text_of_the_crowded_site_is_written_over_another(crowded_site):
+    assert overlapping_labels(crowded_site, one_embed_of_each_chart, widths=(375, 1280)) == []
 
 
 def test_the_check_finds_what_it_looks_for(tmp_path):

@@ -14,7 +14,8 @@ from flows.demo import DEMO_PROJECTS, DEMO_SEGMENTS
 from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
-from tests.browser import ARTIFACTS, accessibility_violations, open_every_page, overflow_at_widths
+from tests.browser import (ARTIFACTS, accessibility_violations, one_embed_of_each_chart, open_every_page,
+                           overflow_at_widths, overlapping_labels)
 from tasks.publish.site import STYLESHEET
 from tests.runs import TOKEN, deliver
 
@@ -216,3 +217,28 @@ def test_no_page_or_embed_has_an_accessibility_violation_in_english_or_german(si
     pages are the same templates)."""
     output, _ = site
     assert accessibility_violations(output, lambda name: "segments/" not in name) == []
+
+
+def test_no_chart_text_is_written_over_another_at_phone_or_laptop_width(site):
+    """Titles, axis labels, legends and percentile labels of every chart, English and German, at 375 and 1,280 px
+    (the demo's cycle times have equal percentiles: they share one label)."""
+    output, _ = site
+    assert overlapping_labels(output, lambda name: one_embed_of_each_chart(name) and "segments/" not in name,
+                              widths=(375, 1280)) == []
+    flow = (output / "flow-octo-demo-2.html").read_text()
+    assert "P50 = P85 = P95" in flow or "P85 = P95" in flow or "P50 = P85" in flow
+
+
+def test_every_chart_is_said_in_words_and_every_mark_in_a_sentence(site):
+    output, _ = site
+    sprint = next(p for p in sorted(output.glob("sprint-octo-demo-1-*.html")) if "in progress" in p.read_text())
+    page = sprint.read_text()
+    assert re.search(r'<p class="chart-words">Sprint \d+, \w+ \d+: \d+ of \d+ issues done, \d+ remaining, ends '
+                     r'(today|tomorrow|in \d+ days); the ideal line is at [\d.]+\.</p>', page), page
+    assert re.search(r"in progress, ends (today|tomorrow|in \d+ days)", page)
+    titles = re.findall(r"<title>([^<]*)</title>", page)
+    assert any(re.fullmatch(r"\w+ \d+: \d+ issues? remaining", title) for title in titles), titles[:10]
+    assert not any("series:" in title or "stack_order" in title for title in titles)
+    for html in [sprint, *output.glob("flow-*.html"), output / "deliverables.html", output / "de" / sprint.name]:
+        text = html.read_text()
+        assert text.count("<figure") == text.count('<p class="chart-words">') > 0, html.name

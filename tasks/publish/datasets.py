@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -25,6 +26,7 @@ class SiteData:
     segment: str | None = None  # the segment the views were read for (None: every issue)
     descriptions: dict[str, dict[str, str]] | None = None  # view -> {"": the view's comment, column: its comment}
     schema_version: int | None = None  # the warehouse's latest migration
+    today: date | None = None  # today in the reporting time zone, by the warehouse's clock
 
 
 def _frame(cursor, sql: str, parameters=None) -> pl.DataFrame:
@@ -68,8 +70,8 @@ def read_site_data(url: str, segment: str | None = None) -> SiteData:
         views = {view: _frame(cursor, _view_query(cursor, view)) for view in chart_views()}
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
-        cursor.execute("select report_timezone from metrics_base.settings")
-        timezone = cursor.fetchone()[0]
+        cursor.execute("select report_timezone, today from metrics_base.settings")
+        timezone, today = cursor.fetchone()
         cursor.execute("select url from github.issues where repository_visibility is distinct from 'PUBLIC'")
         private_urls = {row[0] for row in cursor.fetchall()}
         issue_titles = _frame(cursor, (SQL / "select_open_work.sql").read_text())
@@ -77,7 +79,7 @@ def read_site_data(url: str, segment: str | None = None) -> SiteData:
         schema_version = warehouse_schema_version(cursor)
     return SiteData(boards=boards, sprint_issues=sprint_issues, views=views, report_timezone=timezone,
                     private_urls=private_urls, issue_titles=issue_titles, segment=segment,
-                    descriptions=descriptions, schema_version=schema_version)
+                    descriptions=descriptions, schema_version=schema_version, today=today)
 
 
 def view_descriptions(cursor) -> dict[str, dict[str, str]]:

@@ -11,7 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from tasks.publish import charts
+from tasks.publish import chart_words, charts
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class PageScope:
     number: int | None = None
     sprint_id: str | None = None
     sprint_start: date | None = None
+    sprint_end: date | None = None
+    today: date | None = None  # today in the reporting time zone (sprint charts mark it)
     reconstructed_through: date | None = None
     titles: dict[str, str] | None = None
     statuses: tuple[str, ...] = ()  # the board's status columns in its order (flow page)
@@ -79,6 +81,9 @@ class ChartEntry:
     draw: Callable[[pl.DataFrame, dict, PageScope], str]  # rows, locale, scope -> SVG
     explanation: str  # locale key of the words under the chart
     rows: Callable[[pl.DataFrame, PageScope], pl.DataFrame] = everything
+    # rows, locale, scope -> what the chart shows, in words (by default, how many rows its data holds)
+    words: Callable[[pl.DataFrame, dict, PageScope], str] = lambda rows, t, scope: t["say_rows"].format(
+        count=rows.height)
     embed: str = ""  # stem of its embed page, when not `name` (two charts of one page draw the same data)
 
     @property
@@ -93,24 +98,35 @@ class ChartEntry:
 
 CHARTS: list[ChartEntry] = [
     ChartEntry("burndown", "sprint_burndown", "sprint", explanation="explain_burndown", rows=sprint_days,
-               draw=lambda rows, t, scope: charts.burndown_issues_svg(rows, t, scope.reconstructed_through)),
+               words=lambda rows, t, scope: chart_words.burndown(rows, t, "issue", scope.sprint_end, scope.today),
+               draw=lambda rows, t, scope: charts.burndown_issues_svg(rows, t, scope.reconstructed_through,
+                                                                       scope.sprint_end, scope.today)),
     ChartEntry("burndown", "sprint_burndown", "sprint", explanation="explain_points", rows=sprint_days,
+               words=lambda rows, t, scope: chart_words.burndown(rows, t, "point", scope.sprint_end, scope.today),
                embed="burndown-points",
-               draw=lambda rows, t, scope: charts.burndown_points_svg(rows, t, scope.reconstructed_through)),
+               draw=lambda rows, t, scope: charts.burndown_points_svg(rows, t, scope.reconstructed_through,
+                                                                       scope.sprint_end, scope.today)),
     ChartEntry("velocity", "sprint_velocity", "sprint", explanation="explain_velocity", rows=recent_sprints,
+               words=lambda rows, t, scope: chart_words.velocity(rows, t),
                draw=lambda rows, t, scope: charts.velocity_svg(rows, t, scope.reconstructed_through)),
     ChartEntry("deliverable-burnup", "deliverable_burnup", "deliverables", explanation="explain_burnup",
+               words=lambda rows, t, scope: chart_words.deliverable_burnups(rows, t),
                draw=lambda rows, t, scope: charts.deliverable_burnups_svg(rows, scope.titles or {}, t,
                                                                           scope.reconstructed_through)),
     ChartEntry("cumulative-flow", "cumulative_flow", "flow", explanation="explain_cumulative_flow", rows=board_flow,
+               words=lambda rows, t, scope: chart_words.cumulative_flow(rows, t),
                draw=lambda rows, t, scope: charts.cumulative_flow_svg(rows, t, scope.reconstructed_through)),
     ChartEntry("cycle-time", "flow_times", "flow", explanation="explain_cycle_time", rows=board_cycle_times,
+               words=lambda rows, t, scope: chart_words.times(rows, t, "cycle_time_days"),
                draw=lambda rows, t, scope: charts.cycle_time_svg(rows, t)),
     ChartEntry("lead-time", "flow_times", "flow", explanation="explain_lead_time", rows=board_lead_times,
+               words=lambda rows, t, scope: chart_words.times(rows, t, "lead_time_days"),
                draw=lambda rows, t, scope: charts.lead_time_svg(rows, t)),
     ChartEntry("throughput", "throughput_weekly", "flow", explanation="explain_throughput", rows=board_weeks,
+               words=lambda rows, t, scope: chart_words.throughput(rows, t),
                draw=lambda rows, t, scope: charts.throughput_svg(rows, t)),
     ChartEntry("work-item-age", "work_item_age", "flow", explanation="explain_work_item_age", rows=oldest_first,
+               words=lambda rows, t, scope: chart_words.work_item_age(rows, t, scope.cycle_time_p85),
                draw=lambda rows, t, scope: charts.work_item_age_svg(rows, list(scope.statuses), scope.cycle_time_p85,
                                                                     t)),
 ]

@@ -18,7 +18,7 @@ from tasks import telemetry
 from tasks.config import segment_slug
 from tasks.config import slug as text_slug
 from tasks.errors import PipelineError
-from tasks.publish import charts, registry
+from tasks.publish import chart_words, charts, registry
 from tasks.publish.datasets import SiteData
 from tasks.publish.open_data import Download, data_package, json_document, json_schema
 from tasks.publish.locales import UnknownLanguage, languages, load_locale  # noqa: F401 (re-exported)
@@ -137,7 +137,8 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
             published.append(Download(stem, entry.view, rows))
             chart = {"id": stem, "svg": entry.draw(rows, t, scope), "explanation": t[entry.explanation],
                      "embed": f"embed/{slug(entry.embed_name, *suffix)}.html", "page": page_name,
-                     "title": t[entry.title], "summary": t[entry.explanation].split(". ")[0].rstrip(".") + "."}
+                     "title": t[entry.title], "summary": t[entry.explanation].split(". ")[0].rstrip(".") + ".",
+                     "words": entry.words(rows, t, scope)}
             chart["snippet"] = (f'<iframe src="{chart["embed"]}" title="{chart["title"]}" '
                                 'style="width:100%;height:480px;border:0" loading="lazy"></iframe>')
             embed_page = environment.get_template("embed.html").render(
@@ -160,12 +161,13 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
         sprints.append({**sprint, "page": name, "state": state, "board": board})
         through = reconstructed.get(key[:2])
         scope = PageScope(owner=key[0], number=key[1], sprint_id=key[2], sprint_start=sprint["start_date"],
-                          reconstructed_through=through)
+                          sprint_end=sprint["end_date"], today=data.today, reconstructed_through=through)
         issues = registry.of_sprint(data.sprint_issues, scope)
         public = issues.filter(pl.col("is_public"))
         private = issues.filter(~pl.col("is_public"))
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
-             start_date=sprint["start_date"], end_date=sprint["end_date"], state=state,
+             start_date=sprint["start_date"], end_date=sprint["end_date"],
+             state=state + chart_words.sprint_end(sprint["end_date"], data.today, t),
              charts=charts_of("sprint", scope, key, name, (*key[:2], "current") if key in current else None),
              flow=flow_page(*key[:2]),
              reconstructed_note=t["reconstructed_limits"] if through and sprint["start_date"] <= through else None,
