@@ -154,3 +154,19 @@ def overlapping_labels(output: Path, select: Callable[[str], bool] = lambda name
                     found += [f"{name} at {width} px: {pair}" for pair in page.evaluate(_OVERLAPS)]
             page.close()
     return found
+
+
+def photograph(output: Path, names: list[str], widths: tuple[int, ...] = (375, 1280)) -> list[Path]:
+    """Full-page screenshots of the pages `names` of `output` at each width, saved in test-artifacts/ as
+    <stem>-<width>.png for a person to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    saved = []
+    with browsing(output) as (browser, base):
+        for width in widths:
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            for name in names:
+                page.goto(f"{base}/{name}", wait_until="load")
+                saved.append(ARTIFACTS / f"{Path(name).stem}-{width}.png")
+                page.screenshot(path=str(saved[-1]), full_page=True)
+            page.close()
+    return saved

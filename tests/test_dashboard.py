@@ -15,7 +15,7 @@ from flows.publish import main as publish_main
 from fake_github import FakeGitHub, RunningFake
 from fake_github.sample import DAYS, play_day, sample_world
 from tests.browser import (ARTIFACTS, accessibility_violations, one_embed_of_each_chart, open_every_page,
-                           overflow_at_widths, overlapping_labels)
+                           overflow_at_widths, overlapping_labels, photograph)
 from tasks.publish.site import STYLESHEET
 from tests.runs import TOKEN, deliver
 
@@ -242,3 +242,10 @@ def test_every_chart_is_said_in_words_and_every_mark_in_a_sentence(site):
     for html in [sprint, *output.glob("flow-*.html"), output / "deliverables.html", output / "de" / sprint.name]:
         text = html.read_text()
         assert text.count("<figure") == text.count('<p class="chart-words">') > 0, html.name
+
+
+def test_the_overview_a_sprint_a_flow_page_and_an_embed_are_photographed_at_phone_and_laptop_width(site):
+    output, _ = site
+    sprint = next(p.name for p in sorted(output.glob("sprint-octo-demo-1-*.html")) if "in progress" in p.read_text())
+    saved = photograph(output, ["index.html", sprint, "flow-octo-demo-1.html", "embed/burndown-octo-demo-1-current.html"])
+    assert len(saved) == 8 and all(path.stat().st_size > 10_000 for path in saved)

@@ -35,9 +35,10 @@ def velocity(rows: pl.DataFrame, t: dict) -> str:
         return t["say_velocity_none"]
     last = done.row(-1, named=True)
     average = sum(done["completed_points"].fill_null(0)) / done.height
-    return t["say_velocity"].format(sprint=last["sprint_title"], completed=format_number(last["completed_points"], t),
-                                    committed=counted(last["committed_points"] or 0, "point", t),
-                                    sprints=done.height, average=counted(average, "point", t))
+    words = t["say_velocity" if done.height > 1 else "say_velocity_one"]
+    return words.format(sprint=last["sprint_title"], completed=format_number(last["completed_points"] or 0, t),
+                        committed=counted(last["committed_points"] or 0, "point", t), sprints=done.height,
+                        average=counted(average, "point", t))
 
 
 def deliverable_burnups(rows: pl.DataFrame, t: dict) -> str:
