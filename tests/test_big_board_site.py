@@ -91,3 +91,26 @@ def test_long_day_series_keep_a_point_a_week_and_their_last_day():
     thinned = chart_data.weekly_points(series)
     assert 52 <= thinned.height <= 54 and thinned["day"].max() == days.max()
     assert chart_data.weekly_points(series.head(100)).height == 100
+
+
+def test_long_issue_lists_are_cut_into_light_pages_that_list_every_issue_once(big_site):
+    """A sprint's done issues and the board's work in progress are listed 200 on their page and 500 a page after
+    that (a 50,000-item board's flow page was 2.1 MB)."""
+    output, _ = big_site
+    assert max(page.stat().st_size for page in output.rglob("*.html")) < 500_000
+    cut = 0
+    for page in sorted(output.glob("sprint-acme-7-*.html")) + [output / "flow-acme-7.html"]:
+        for section in page.read_text().split("<h2>")[1:]:
+            found = re.search(r"The first 200 of ([\d,]+); the others on pages[^<]*<a href=\"([^\"]+)-2\.html\"", section)
+            if not found:
+                continue
+            cut += 1
+            total, stem = int(found[1].replace(",", "")), found[2]
+            further = sorted(output.glob(f"{stem}-*.html"))
+            rows = [re.findall(r'<tr><td><a href="([^"]+)"', section)]
+            rows += [re.findall(r'<tr><td><a href="([^"]+)"', more.read_text()) for more in further]
+            links = [link for page_rows in rows for link in page_rows]
+            assert len(rows[0]) == 200 and all(len(page_rows) <= 500 for page_rows in rows[1:])
+            assert len(links) == len(set(links)) == total, page.name
+            assert f'href="{page.name}"' in further[0].read_text()  # back to the first page
+    assert cut >= 2  # the work in progress and at least one sprint's issues

@@ -4,6 +4,8 @@ description, or without a new version of the published columns, is caught."""
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from fake_github import FakeGitHub, RunningFake
 from tasks.config import ProjectSpec
 from tasks.publish.datasets import read_site_data
@@ -43,3 +45,16 @@ def test_each_version_of_the_published_columns_changes_them():
     for earlier, later in zip(VERSIONS, VERSIONS[1:]):
         assert earlier["columns"] != later["columns"], later["version"]
         assert tuple(map(int, later["version"].split("."))) > tuple(map(int, earlier["version"].split(".")))
+
+
+def test_a_publisher_newer_than_the_warehouses_views_says_to_run_the_delivery_flow_first():
+    """The publisher reads and never migrates: after an upgrade, before a delivery run has updated the views, it
+    names the columns it misses and what to do, instead of failing inside a chart."""
+    import polars as pl
+
+    from tasks.publish.datasets import MetricsTooOld, require_published_columns
+
+    old_burndown = pl.DataFrame({"day": [], "scope_issues": [], "ideal_remaining_points": []})
+    with pytest.raises(MetricsTooOld, match=r"missing metrics\.sprint_burndown\.project_owner.*"
+                                            r"ideal_remaining_issues\): run the delivery flow once"):
+        require_published_columns("postgresql://reader@db/metrics", {"sprint_burndown": old_burndown})

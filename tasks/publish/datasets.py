@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from tasks.errors import PipelineError
+from tasks.publish.open_data import VERSIONS
 from tasks.publish.registry import chart_views
 from tasks.warehouse.database import connect, describe_database_url
 
@@ -47,6 +48,20 @@ class NoMetricsYet(PipelineError):
     """The warehouse has no metric views (no delivery run has migrated it yet)."""
 
 
+class MetricsTooOld(PipelineError):
+    """The warehouse's metric views lack columns this version of the site publishes (the package was upgraded and
+    no delivery run has updated the views since: the publisher reads, it never migrates)."""
+
+
+def require_published_columns(url: str, views: dict[str, pl.DataFrame]) -> None:
+    missing = [f"metrics.{view}.{column}" for view, columns in VERSIONS[-1]["columns"].items() if view in views
+               for column in columns if column not in views[view].columns]
+    if missing:
+        raise MetricsTooOld(f"the metric views of the warehouse {describe_database_url(url)} are older than this "
+                            f"version of the site (missing {', '.join(missing)}): run the delivery flow once "
+                            "(python -m flows.delivery, or its deployment), which updates them, then publish again")
+
+
 def segment_names(url: str) -> list[str]:
     """The warehouse's segments (config key segments of the latest run that gave them), in their order."""
     with connect(url) as connection, connection.cursor() as cursor:
@@ -68,6 +83,7 @@ def read_site_data(url: str, segment: str | None = None) -> SiteData:
             cursor.execute("select set_config('delivery_metrics.segment', $1, true)", parameters=(segment,))
             cursor.fetchall()
         views = {view: _frame(cursor, _view_query(cursor, view)) for view in chart_views()}
+        require_published_columns(url, views)
         boards = _frame(cursor, (SQL / "select_boards.sql").read_text())
         sprint_issues = _frame(cursor, (SQL / "select_sprint_issues.sql").read_text())
         cursor.execute("select report_timezone, today from metrics_base.settings")

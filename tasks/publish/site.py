@@ -85,6 +85,25 @@ def segment_folder(name: str) -> str:
     return f"segments/{segment_slug(name)}/"
 
 
+LIST_ROWS = 200  # an issue list shows this many rows on its own page, the rest on numbered pages of LIST_PAGE_ROWS
+LIST_PAGE_ROWS = 500
+
+
+def split_list(rows: list[dict], page: str, kind: str, t: dict) -> tuple[list[dict], dict | None, list[tuple]]:
+    """A long list of issues cut so that pages stay light (a 50,000-item board's sprint listed 25,000 issues on one
+    page): the rows shown on `page`, its links to the rest, and each further page (name, rows, links)."""
+    if len(rows) <= LIST_ROWS:
+        return rows, None, []
+    chunks = [rows[start:start + LIST_PAGE_ROWS] for start in range(LIST_ROWS, len(rows), LIST_PAGE_ROWS)]
+    names = [f"{page.removesuffix('.html')}-{kind}-{number}.html" for number in range(2, len(chunks) + 2)]
+    links = [(1, page), *zip(range(2, len(chunks) + 2), names)]
+    further = [(name, chunk, {"words": t["list_pages"], "links": links,
+                              "position": t["list_page_of"].format(page=number, pages=len(links))})
+               for number, (name, chunk) in enumerate(zip(names, chunks), start=2)]
+    return rows[:LIST_ROWS], {"words": t["list_first"].format(shown=LIST_ROWS, total=len(rows)),
+                              "links": links[1:]}, further
+
+
 def formatters(t: dict) -> dict:
     """Jinja filters that write dates and numbers as the locale does."""
     def day(value) -> str:
@@ -165,14 +184,19 @@ def render_section(data: SiteData, t: dict, generated_at: datetime, root: str,
         issues = registry.of_sprint(data.sprint_issues, scope)
         public = issues.filter(pl.col("is_public"))
         private = issues.filter(~pl.col("is_public"))
+        open_rows, open_pages, open_more = split_list(public.filter(~pl.col("is_done")).to_dicts(), name, "open", t)
+        done_rows, done_pages, done_more = split_list(public.filter(pl.col("is_done")).to_dicts(), name, "done", t)
+        for heading, more in ((t["open_issues"], open_more), (t["done_issues"], done_more)):
+            for more_name, rows, links in more:
+                page(more_name, "list.html", title=f"{heading} · {sprint['sprint_title']} · {board}", rows=rows,
+                     pages=links, back=name, back_title=f"{sprint['sprint_title']} · {board}")
         page(name, "sprint.html", title=f"{sprint['sprint_title']} · {board}", board=board,
              start_date=sprint["start_date"], end_date=sprint["end_date"],
              state=state + chart_words.sprint_end(sprint["end_date"], data.today, t),
              charts=charts_of("sprint", scope, key, name, (*key[:2], "current") if key in current else None),
              flow=flow_page(*key[:2]),
              reconstructed_note=t["reconstructed_limits"] if through and sprint["start_date"] <= through else None,
-             open_issues=public.filter(~pl.col("is_done")).to_dicts(),
-             done_issues=public.filter(pl.col("is_done")).to_dicts(),
+             open_issues=open_rows, open_pages=open_pages, done_issues=done_rows, done_pages=done_pages,
              private_open=private.filter(~pl.col("is_done")).height,
              private_done=private.filter(pl.col("is_done")).height)
 
@@ -221,12 +245,18 @@ def render_flow_page(page, charts_of, views: dict[str, pl.DataFrame], data: Site
     scope = PageScope(*key, reconstructed_through=reconstructed_through, statuses=statuses,
                       cycle_time_p85=charts.percentile(cycle_times, 0.85))
     ages = registry.oldest_first(views["work_item_age"], scope)
-    page(flow_page(*key), "flow.html", title=t["flow_title"].format(board=board["title"]),
+    issues = {row["issue_url"]: row for row in data.issue_titles.iter_rows(named=True)}
+    title = t["flow_title"].format(board=board["title"])
+    age_rows, age_pages, more = split_list(ages.filter(pl.col("issue_url").is_not_null()).to_dicts(), flow_page(*key),
+                                           "work", t)
+    for more_name, rows, links in more:
+        page(more_name, "list.html", title=f"{t['oldest_work']} · {title}", ages=rows, issues=issues, pages=links,
+             back=flow_page(*key), back_title=title)
+    page(flow_page(*key), "flow.html", title=title,
          board=f"{key[0]}/{key[1]}", charts=charts_of("flow", scope, ("flow", *key), flow_page(*key)),
          reconstructed_note=t["reconstructed_limits"] if reconstructed_through else None,
-         ages=ages.filter(pl.col("issue_url").is_not_null()).to_dicts(),
-         private_ages=ages.filter(pl.col("issue_url").is_null()).height,
-         issues={row["issue_url"]: row for row in data.issue_titles.iter_rows(named=True)})
+         ages=age_rows, age_pages=age_pages, private_ages=ages.filter(pl.col("issue_url").is_null()).height,
+         issues=issues)
 
 
 SITE_MARK = ".delivery-metrics-site"
