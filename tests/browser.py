@@ -46,6 +46,12 @@ def browsing(output: Path) -> Iterator[tuple[object, str]]:
         server.shutdown()
 
 
+def page_names(output: Path, select: Callable[[str], bool] = lambda name: True) -> list[str]:
+    """The pages of the site in `output` (paths under it, sorted) that `select` accepts."""
+    names = (html.relative_to(output).as_posix() for html in sorted(output.rglob("*.html")))
+    return [name for name in names if select(name)]
+
+
 def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
                     screenshots: list[tuple[str, Path]] = ()) -> list[str]:
     """The problems seen opening every page of `output`, segment sections included (empty when none); optionally
@@ -59,8 +65,7 @@ def open_every_page(output: Path, screenshot: tuple[str, Path] | None = None,
         page.on("response", lambda response: problems.append(f"HTTP {response.status} {response.url}")
                 if response.status >= 400 else None)
         page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-        for html in sorted(output.rglob("*.html")):
-            name = html.relative_to(output).as_posix()
+        for name in page_names(output):
             page.goto(f"{base}/{name}", wait_until="load")
             if page.locator("h1").count() != 1:
                 problems.append(f"{name} has not exactly one heading")
@@ -104,10 +109,7 @@ def accessibility_violations(output: Path, select: Callable[[str], bool] = lambd
     axe, found = Axe(), []
     with browsing(output) as (browser, base):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        for html in sorted(output.rglob("*.html")):
-            name = html.relative_to(output).as_posix()
-            if not select(name):
-                continue
+        for name in page_names(output, select):
             page.goto(f"{base}/{name}", wait_until="load")
             results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
                                              "resultTypes": ["violations"]})
@@ -147,11 +149,9 @@ def overlapping_labels(output: Path, select: Callable[[str], bool] = lambda name
     with browsing(output) as (browser, base):
         for width in widths:
             page = browser.new_page(viewport={"width": width, "height": 900})
-            for html in sorted(output.rglob("*.html")):
-                name = html.relative_to(output).as_posix()
-                if select(name):
-                    page.goto(f"{base}/{name}", wait_until="load")
-                    found += [f"{name} at {width} px: {pair}" for pair in page.evaluate(_OVERLAPS)]
+            for name in page_names(output, select):
+                page.goto(f"{base}/{name}", wait_until="load")
+                found += [f"{name} at {width} px: {pair}" for pair in page.evaluate(_OVERLAPS)]
             page.close()
     return found
 

@@ -47,10 +47,16 @@ def counted(value: float, unit: str, t: dict) -> str:
     return f"{format_number(value, t)} {t[f'unit_{unit}' if value == 1 else f'unit_{unit}s']}"
 
 
+def tips(frame: pl.DataFrame, columns: tuple[str, ...], sentence) -> pl.Series:
+    """The `tip` column of a chart's rows: `sentence(*row)` for the values of `columns` in each row (what a mark
+    says when it is pointed at, and its accessible name)."""
+    return pl.Series("tip", [sentence(*row) for row in frame.select(columns).iter_rows()], dtype=pl.String)
+
+
 def _today_rule(today: date, t: dict) -> alt.LayerChart:
     """A vertical line at today, labelled."""
-    data = pl.DataFrame({"day": [str(today)], "label": [t["today"]], "tip": [t["today"]]})
-    rule = alt.Chart(data).mark_rule(color="#444", strokeDash=[2, 2]).encode(x="day:T", description="tip:N")
+    data = pl.DataFrame({"day": [str(today)], "label": [t["today"]]})
+    rule = alt.Chart(data).mark_rule(color="#444", strokeDash=[2, 2]).encode(x="day:T", description="label:N")
     text = alt.Chart(data).mark_text(align="right", baseline="top", dx=-3, dy=3, fontSize=10, color="#222").encode(
         x="day:T", y=alt.value(0), text="label:N")
     return rule + text
@@ -82,9 +88,8 @@ def _lines(frame: pl.DataFrame, series: dict[str, str], y_title: str, title: str
         ideal = [column for column in series if column.startswith("ideal")]
         long = pl.concat([long, pl.DataFrame({"day": [end] * len(ideal), "column": ideal, "value": [0.0] * len(ideal)},
                                              schema=long.schema)])
-    long = long.with_columns(pl.Series("tip", [
-        t["tip_value"].format(day=short_day(day, t), amount=counted(value or 0, unit, t), what=_series_tip(column, t))
-        for day, column, value in long.select("day", "column", "value").iter_rows()]),
+    long = long.with_columns(tips(long, ("day", "column", "value"), lambda day, column, value: t["tip_value"].format(
+        day=short_day(day, t), amount=counted(value or 0, unit, t), what=_series_tip(column, t))),
         pl.col("column").replace_strict(series).alias("series"), pl.col("day").cast(pl.String))
     labels = list(series.values())
     x_scale = alt.Scale(domain=[str(frame["day"].min()), str(end)]) if end is not None and frame.height else alt.Undefined
@@ -142,9 +147,8 @@ def velocity_svg(velocity: pl.DataFrame, t: dict, reconstructed_through: date | 
         index=["label", "is_reconstructed", "start_date"], variable_name="series", value_name="points").with_columns(
         pl.col("series").replace_strict({"committed_points": t["series_committed"],
                                          "completed_points": t["series_completed"]}))
-    long = long.with_columns(pl.Series("tip", [
-        t["tip_sprint"].format(sprint=label.replace("|", " "), amount=counted(points or 0, "point", t), what=series)
-        for label, points, series in long.select("label", "points", "series").iter_rows()]))
+    long = long.with_columns(tips(long, ("label", "points", "series"), lambda label, points, series: t[
+        "tip_sprint"].format(sprint=label.replace("|", " "), amount=counted(points or 0, "point", t), what=series)))
     order = labelled.sort("start_date")["label"].to_list()
     committed = t["series_committed"]
     chart = alt.Chart(long, title=t["velocity"]).mark_bar(strokeWidth=1.5).encode(
@@ -176,11 +180,10 @@ def deliverable_burnups_svg(burnup: pl.DataFrame, titles: dict[str, str], t: dic
         index=["deliverable", "day"], variable_name="series", value_name="issues").with_columns(
         pl.col("series").replace_strict({"scope_issues": t["series_scope"], "done_issues": t["series_done"]}),
         pl.lit("line").alias("kind"), pl.lit(None, pl.String).alias("end"))
-    long = long.with_columns(pl.Series("tip", [
-        t["tip_deliverable"].format(deliverable=deliverable, day=short_day(date.fromisoformat(day), t),
-                                    amount=counted(issues or 0, "issue", t), what=series)
-        for deliverable, day, issues, series in long.select("deliverable", "day", "issues", "series").iter_rows()],
-        dtype=pl.String))
+    long = long.with_columns(tips(long, ("deliverable", "day", "issues", "series"), lambda deliverable, day, issues,
+                                  series: t["tip_deliverable"].format(
+        deliverable=deliverable, day=short_day(date.fromisoformat(day), t), amount=counted(issues or 0, "issue", t),
+        what=series)))
     layers = [alt.Chart().mark_line(point=alt.OverlayMarkDef(filled=True, size=16)).encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=-45)),
         y=alt.Y("issues:Q", title=t["issues_count"]),
@@ -286,9 +289,8 @@ def cycle_time_svg(times: pl.DataFrame, t: dict) -> str:
     frame = times.select(pl.col("done_at").dt.date().alias("done"), "cycle_time_days")
     recent, weekly = chart_data.recent_and_weekly(frame, "done", "cycle_time_days")
     dots = chart_data.merged_dots(recent, "done", "cycle_time_days")
-    dots = dots.with_columns(pl.Series("tip", [
-        t["tip_cycle"].format(day=short_day(done, t), amount=counted(count, "issue", t), days=format_days(days, t))
-        for done, days, count in dots.select("done", "cycle_time_days", "count").iter_rows()], dtype=pl.String),
+    dots = dots.with_columns(tips(dots, ("done", "cycle_time_days", "count"), lambda done, days, count: t[
+        "tip_cycle"].format(day=short_day(done, t), amount=counted(count, "issue", t), days=format_days(days, t))),
         pl.col("done").cast(pl.String))
     x = alt.X("done:T", title=t["done_date"], axis=alt.Axis(format="%b %d"))
     layers = [alt.Chart(dots).mark_circle(opacity=0.7).encode(
@@ -296,10 +298,8 @@ def cycle_time_svg(times: pl.DataFrame, t: dict) -> str:
         size=alt.Size("count:Q", legend=None, scale=alt.Scale(range=[40, 400]))
         if (dots["count"].max() or 0) > 1 else alt.value(40), description="tip:N")]
     if weekly.height:
-        medians = weekly.with_columns(pl.Series("tip", [
-            t["tip_median"].format(day=short_day(week, t), days=format_days(median, t))
-            for week, median in weekly.select("week", "median").iter_rows()], dtype=pl.String),
-            pl.col("week").cast(pl.String))
+        medians = weekly.with_columns(tips(weekly, ("week", "median"), lambda week, median: t["tip_median"].format(
+            day=short_day(week, t), days=format_days(median, t))), pl.col("week").cast(pl.String))
         layers.insert(0, alt.Chart(medians).mark_line(color="#767676", point=alt.OverlayMarkDef(
             color="#767676", shape="square")).encode(x=alt.X("week:T"), y=alt.Y("median:Q"), description="tip:N"))
     rules = _percentile_rules(frame["cycle_time_days"].to_list(), t, "horizontal")
@@ -311,10 +311,8 @@ def lead_time_svg(times: pl.DataFrame, t: dict) -> str:
     """How many done issues took how long from creation to done, in round bins of days (counted here, so the
     chart's data is a bar a bin whatever the number of issues)."""
     bins = chart_data.histogram(times["lead_time_days"])
-    bins = bins.with_columns(pl.Series("tip", [
-        t["tip_bin"].format(amount=counted(count, "issue", t), start=format_number(start, t),
-                            end=format_number(end, t))
-        for start, end, count in bins.select("start", "end", "count").iter_rows()], dtype=pl.String))
+    bins = bins.with_columns(tips(bins, ("start", "end", "count"), lambda start, end, count: t["tip_bin"].format(
+        amount=counted(count, "issue", t), start=format_number(start, t), end=format_number(end, t))))
     bars = alt.Chart(bins).mark_bar(binSpacing=1).encode(
         x=alt.X("start:Q", title=t["lead_time_days"], bin="binned"), x2="end:Q",
         y=alt.Y("count:Q", title=t["issues_count"]),
@@ -329,9 +327,8 @@ def throughput_svg(weeks: pl.DataFrame, t: dict) -> str:
     """Issues and points done per week, one line each, on two stacked panels."""
     frame = weeks.with_columns(pl.col("week_start").map_elements(lambda day: day.strftime(t["date_format"]),
                                                                  return_dtype=pl.String).alias("week"))
-    frame = frame.with_columns(*(pl.Series(f"tip_{unit}", [
-        t["tip_week"].format(week=short_day(week, t), amount=counted(value or 0, unit, t))
-        for week, value in frame.select("week_start", column).iter_rows()], dtype=pl.String)
+    frame = frame.with_columns(*(tips(frame, ("week_start", column), lambda week, value, unit=unit: t[
+        "tip_week"].format(week=short_day(week, t), amount=counted(value or 0, unit, t))).alias(f"tip_{unit}")
         for unit, column in (("issue", "issues_done"), ("point", "points_done"))))
     base = alt.Chart(frame).encode(x=alt.X("week:O", title=t["week"], sort=None, axis=alt.Axis(labelAngle=0)))
     issues = base.mark_line(point=alt.OverlayMarkDef(filled=True), color=PALETTE[0]).encode(
@@ -350,9 +347,8 @@ def work_item_age_svg(ages: pl.DataFrame, statuses: list[str], reference_days: f
                                    "status", "age_days")  # a dot an issue, or on a big board a dot a count
     frame = frame.sort("age_days").with_columns(
         ((pl.int_range(pl.len()).over("status") % 7) - 3).alias("jitter"))  # side by side, the same every time
-    frame = frame.with_columns(pl.Series("tip", [
-        t["tip_age"].format(status=status, amount=counted(count, "issue", t), days=format_days(age, t))
-        for status, age, count in frame.select("status", "age_days", "count").iter_rows()], dtype=pl.String))
+    frame = frame.with_columns(tips(frame, ("status", "age_days", "count"), lambda status, age, count: t[
+        "tip_age"].format(status=status, amount=counted(count, "issue", t), days=format_days(age, t))))
     columns = [s for s in statuses if s in set(frame["status"])] + sorted(set(frame["status"]) - set(statuses))
     dots = alt.Chart(frame).mark_circle(opacity=0.75).encode(
         x=alt.X("status:N", title=None, sort=columns, axis=alt.Axis(labelAngle=0)),
