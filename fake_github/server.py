@@ -65,6 +65,7 @@ class RecordedRequest:
     variables: dict
     cost: int
     headers: dict[str, str]
+    at: float = field(default_factory=time.time)  # when it was answered, epoch seconds
 
 
 class QueryRejected(Exception):
