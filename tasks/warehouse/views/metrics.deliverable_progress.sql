@@ -19,7 +19,7 @@ join github.issue_versions as current_issue
     on current_issue.issue_id = deliverable.deliverable_id and current_issue.valid_to is null
 cross join metrics_base.settings as settings
 left join metrics_base.deliverable_progress_numbers as numbers using (deliverable_id);
-comment on view metrics.deliverable_progress is 'One row per deliverable (issue on a roadmap board), as of now: its work items (leaf descendants, not dropped) done by issues and points, and a Monte Carlo forecast. Derived at every read.';
+comment on view metrics.deliverable_progress is 'One row per deliverable (issue on a roadmap board), as of now: its work items (leaf descendants, not dropped) done by issues and points, and a forecast of their completion. Derived at every read.';
 comment on column metrics.deliverable_progress.deliverable_url is 'Web address of the deliverable issue';
 comment on column metrics.deliverable_progress.deliverable_title is 'Title of the deliverable';
 comment on column metrics.deliverable_progress.deliverable_status is 'Its status on the roadmap board';
@@ -30,5 +30,5 @@ comment on column metrics.deliverable_progress.points_done is 'Points of the don
 comment on column metrics.deliverable_progress.percent_done_issues is '100 * issues_done / issues_total, one decimal; null when there is no work item';
 comment on column metrics.deliverable_progress.percent_done_points is '100 * points_done / points_total, one decimal; null when points_total is 0';
 comment on column metrics.deliverable_progress.percent_pointed is 'Share of work items with points > 0, in percent, one decimal';
-comment on column metrics.deliverable_progress.forecast_p50_date is 'Date by which half of 10,000 Monte Carlo trials over the last 12 complete weeks'' throughput finish the open work items; null when nothing is open or nothing was done in those weeks';
-comment on column metrics.deliverable_progress.forecast_p85_date is 'Same, for 85% of the trials';
+comment on column metrics.deliverable_progress.forecast_p50_date is 'Date by which half of all trials drawing weekly throughputs from the last 12 complete weeks finish the open work items (computed exactly); null when nothing is open or nothing was done in those weeks';
+comment on column metrics.deliverable_progress.forecast_p85_date is 'Same, for 85% of all trials';

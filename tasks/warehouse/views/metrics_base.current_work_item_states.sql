@@ -1,4 +1,4 @@
--- Deliverable forecasts: the Monte Carlo result is a pure function of (weekly sample, open items), so it is
+-- Deliverable forecasts: the forecast is a pure function of (weekly sample, open items), so it is
 -- cached by those inputs; the refresh after each load fills the cache for the current inputs.
 create view metrics_base.current_work_item_states as
 with current_points as (

@@ -28,5 +28,5 @@ comment on column metrics_base.deliverable_progress_live.issues_done is 'Work it
 comment on column metrics_base.deliverable_progress_live.points_total is 'Their points';
 comment on column metrics_base.deliverable_progress_live.points_done is 'Points of the done ones';
 comment on column metrics_base.deliverable_progress_live.pointed is 'Work items with points > 0';
-comment on column metrics_base.deliverable_progress_live.p50_weeks is 'Forecast: weeks until half of the trials finish';
-comment on column metrics_base.deliverable_progress_live.p85_weeks is 'Forecast: weeks until 85% of the trials finish';
+comment on column metrics_base.deliverable_progress_live.p50_weeks is 'Forecast: weeks until half of all trials finish';
+comment on column metrics_base.deliverable_progress_live.p85_weeks is 'Forecast: weeks until 85% of all trials finish';
