@@ -6,8 +6,11 @@ changes."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
+from tasks.warehouse.database import connect
 from tests.conftest import query
 
 DAY_BY_DAY = """
@@ -34,3 +37,24 @@ def test_the_stored_burnup_is_the_day_by_day_definition(roadmap_history):
                                     "from metrics_base.deliverable_day_facts")
     (first, last), = query(roadmap_history, "select min(day), max(day) from metrics_base.deliverable_day_facts")
     assert sorted(stored) == sorted(query(roadmap_history, DAY_BY_DAY, (first, last, "UTC")))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham"])
+def test_today_from_the_versions_holding_now_is_the_day_by_day_definition(roadmap_history, zone):
+    with connect(roadmap_history) as connection, connection.cursor() as cursor:
+        cursor.execute(f"set local delivery_metrics.clock = '{datetime.now(timezone.utc).isoformat()}'")
+        cursor.execute("insert into etl.settings (key, value) values ('report_timezone', $1) "
+                       "on conflict (key) do update set value = excluded.value", parameters=(zone,))
+        cursor.execute("select * from metrics_base.deliverable_today")
+        today = cursor.fetchall()
+        (day,), = {row[1:2] for row in today}
+        cursor.execute(DAY_BY_DAY, parameters=(day, day, zone))
+        assert sorted(today) == sorted(cursor.fetchall())
+        assert any(row[2] for row in today) and any(row[3] for row in today) and any(row[5] for row in today)
+        # a daily refresh (yesterday valid) stores them
+        cursor.execute("update metrics_base.fact_state set report_timezone = $1, valid_through = $2::date - 1",
+                       parameters=(zone, day))
+        cursor.execute("select metrics_base.refresh_facts()")
+        cursor.execute("select * from metrics_base.deliverable_day_facts where day = $1", parameters=(day,))
+        assert sorted(cursor.fetchall()) == sorted(today)
+        connection.rollback()
