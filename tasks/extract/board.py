@@ -99,9 +99,18 @@ def _count_item(read: BoardRead, item: dict) -> str | None:
     if content is None and item.get("type") in ("ISSUE", "REDACTED"):
         read.unreadable_items += 1
     elif content is not None and content.get("__typename") == "Issue":
-        read.issues[content["id"]] = content
+        read.issues[content["id"]] = graph_fields(content)
         return content["id"]
     return None
+
+
+def graph_fields(issue: dict) -> dict:
+    """What the issue graph reads of a board's issue (tasks/extract/issue_graph.py): the rest is in the landing, and
+    holding every page's issues whole kept 180 MB alive through a 50,000-item first load."""
+    kept = {key: issue[key] for key in ("id", "updatedAt", "subIssuesSummary", "parent") if key in issue}
+    if "labels" in issue:
+        kept["labels"] = None  # the page brought labels and assignees
+    return kept
 
 
 def read_board(client: GitHubClient, landing: RunLanding, spec: ProjectSpec, max_items: int | None = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 
 import polars as pl
 
@@ -57,9 +59,31 @@ def targeted_pages(pages, project_id: str) -> list[dict]:
     return [{"data": {"node": {"items": {"nodes": targeted_items(page, project_id)}}}} for page in pages]
 
 
+@dataclass
+class BoardPageFrames:
+    """The frames of a run's board pages, built one page at a time: a 50,000-item board's pages held whole as
+    parsed JSON cost 400 MB of a first load's peak memory."""
+    items: list[pl.DataFrame] = field(default_factory=list)
+    values: list[pl.DataFrame] = field(default_factory=list)
+    unreadable: list[pl.DataFrame] = field(default_factory=list)
+    issues: list[pl.DataFrame] = field(default_factory=list)
+    issue_details: list[pl.DataFrame] = field(default_factory=list)
+    pull_requests: list[pl.DataFrame] = field(default_factory=list)
+
+    def add_board(self, pages: Iterable[dict], spec: ProjectSpec, project_id: str) -> None:
+        for page_list in itertools.chain([[]], ([page] for page in pages)):  # an empty frame of each, then a page's
+            self.items.append(items_frame(page_list, spec, project_id))
+            self.values.append(field_values_frame(page_list, project_id))
+            self.unreadable.append(unreadable_items_frame(page_list, project_id))
+            self.issues.append(issues_frame(issues_in_pages(page_list, (), ())))
+            self.issue_details.append(issue_details_frame((), page_list))
+            self.pull_requests.append(pull_requests_frame(page_list))
+
+
 def frames_from_landing(landing: RunLanding) -> RunFrames:
     manifest = landing.manifest()
-    boards, fields_, options, sprints, items, values, unreadable, all_item_pages = [], [], [], [], [], [], [], []
+    boards, fields_, options, sprints = [], [], [], []
+    pages = BoardPageFrames()
     targets, read = [], manifest.boards_read()
     for position, spec in enumerate(manifest.projects):
         if spec not in read:
@@ -69,7 +93,7 @@ def frames_from_landing(landing: RunLanding) -> RunFrames:
         project_id = _landed_board(project_page, spec, landing.store.describe(f"{landing.name}/{folder}/project.json"))
         asked = manifest.targets_of(spec)
         if asked is None:
-            item_pages = list(landing.pages(folder, "items"))
+            item_pages = landing.pages(folder, "items")
         else:
             item_pages = targeted_pages(landing.pages(folder, TARGETED_PAGES), project_id)
             targets += [{"project_id": project_id, "item_id": item_id} for item_id in asked]
@@ -77,24 +101,20 @@ def frames_from_landing(landing: RunLanding) -> RunFrames:
         fields_.append(fields_frame(project_page))
         options.append(field_options_frame(project_page))
         sprints.append(sprints_frame(project_page))
-        items.append(items_frame(item_pages, spec, project_id))
-        values.append(field_values_frame(item_pages, project_id))
-        unreadable.append(unreadable_items_frame(item_pages, project_id))
-        all_item_pages.extend(item_pages)
-    issue_objects = issues_in_pages(
-        all_item_pages, landing.pages("issues", "issues"), landing.pages("issues", "sub-issues")
-    )
+        pages.add_board(item_pages, spec, project_id)
+    by_id = issues_frame(issues_in_pages((), landing.pages("issues", "issues"), landing.pages("issues", "sub-issues")))
     return RunFrames(
         projects=projects_frame(boards),
         fields=pl.concat(fields_).unique("field_id", keep="first", maintain_order=True),
         field_options=pl.concat(options).unique(["field_id", "option_id"], keep="first", maintain_order=True),
         sprints=pl.concat(sprints),
-        items=pl.concat(items),
-        field_values=pl.concat(values),
-        issues=issues_frame(issue_objects),
-        issue_details=issue_details_frame(landing.pages("issues", "details"), all_item_pages),
-        pull_requests=pull_requests_frame(all_item_pages),
-        unreadable=pl.concat(unreadable),
+        items=pl.concat(pages.items).unique("item_id", keep="first", maintain_order=True),
+        field_values=pl.concat(pages.values),
+        issues=pl.concat([*pages.issues, by_id]).unique("issue_id", keep="first", maintain_order=True),
+        issue_details=pl.concat([*pages.issue_details, issue_details_frame(landing.pages("issues", "details"))])
+        .unique("issue_id", keep="last", maintain_order=True),
+        pull_requests=pl.concat(pages.pull_requests).unique("pull_request_id", keep="first", maintain_order=True),
+        unreadable=pl.concat(pages.unreadable),
         webhook_events=webhook_events_frame(landing),
         targets=pl.DataFrame(targets, schema=TARGETS),
     )
