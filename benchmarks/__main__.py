@@ -98,7 +98,9 @@ def main() -> None:
         e2e.update(last_json_line(
             [sys.executable, "-m", "benchmarks.end_to_end", prefect_url, str(items), "--with-prefect"]))
         print(f"the same first load through `python -m flows.delivery` (Prefect's start included): "
-              f"{e2e['e2e_seconds_with_prefect']} s, peak RSS {e2e['peak_rss_mb_with_prefect']} MB")
+              f"{e2e['e2e_seconds_with_prefect']} s, of which our own {e2e['own_seconds_with_prefect']} s (the fake "
+              f"answered {e2e['requests_with_prefect']} requests in {e2e['fake_service_seconds']} s), peak RSS "
+              f"{e2e['peak_rss_mb_with_prefect']} MB")
         split = e2e["own_ms_per_request_split_p50"]
         print(f"our own time per request: {e2e['own_ms_per_request_p50']} ms at p50 (client {split['client']} ms, "
               f"landing write {split['landing_write']} ms; the fake took {split['fake_github_answer']} ms to answer)")

@@ -180,10 +180,14 @@ def measure_with_prefect(url: str, items: int) -> dict:
                             "--landing", f"{folder}/landing", "--as-of", as_of.isoformat()],
                            env=environment, check=True, capture_output=True, text=True)
             seconds = time.perf_counter() - started
+            served = control(port, "spent")
     finally:
         process.terminate()
         process.wait()
-    return {"e2e_seconds_with_prefect": round(seconds, 1),
+    # our own time: the wall time less the fake's time answering (the run waits for each answer)
+    return {"e2e_seconds_with_prefect": round(seconds, 1), "fake_service_seconds": served["service_seconds"],
+            "own_seconds_with_prefect": round(seconds - served["service_seconds"], 1),
+            "requests_with_prefect": served["requests"],
             "peak_rss_mb_with_prefect": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
 
 

@@ -36,7 +36,8 @@ def main() -> None:
                       latency=GITHUB_LATENCY if args.latency == "github" else Latency())
     fake.controls["change"] = lambda body: {"changed": change_some(world, board, issues, body.get("share", 0.02),
                                                                    body.get("seed", 11))}
-    fake.controls["spent"] = lambda body: {"points": fake.points_spent, "requests": len(fake.requests)}
+    fake.controls["spent"] = lambda body: {"points": fake.points_spent, "requests": len(fake.requests),
+                                           "service_seconds": round(fake.service_seconds, 2)}
     fake.controls["burst"] = lambda body: {"items": change_burst(world, board, issues, body.get("count", 20),
                                                                  body.get("seed", 3))}
     with RunningFake(fake, port=args.port) as running:

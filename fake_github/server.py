@@ -169,6 +169,7 @@ class FakeGitHub:
         self.requests: list[RecordedRequest] = []  # the queries answered (and charged)
         self.received: list[tuple[str | None, int]] = []  # every POST to the endpoint: (operation, HTTP status)
         self.arrivals: list[tuple[float, str | None]] = []  # (time.time() on arrival, operation), before any answer
+        self.service_seconds = 0.0  # time spent answering GraphQL requests (a benchmark's "not our own time")
         self.lock = threading.RLock()
         # POST /_control/<name> with a JSON body calls controls[name](body) (for benchmarks driving a
         # fake in another process, e.g. "change" to play a day of work).
@@ -310,6 +311,14 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(200, {}, json.dumps(self.fake.controls[self.path[10:]](body)))
         if self.path not in ("/graphql", "/api/graphql"):
             return self._send(404, {}, json.dumps({"message": "Not Found"}))
+        started = time.perf_counter()
+        try:
+            return self._answer_graphql()
+        finally:
+            with self.fake.lock:
+                self.fake.service_seconds += time.perf_counter() - started
+
+    def _answer_graphql(self):
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
