@@ -1,7 +1,7 @@
 """A run told to stop stops within seconds. A real `python -m flows.delivery` (its own local Prefect server on its
 own PREFECT_HOME) is sent SIGTERM, as `docker stop` and an ECS task stop send it, while it waits on a slow GitHub
 answer or retries a failing one: it exits within 10 s (not after the request's 60 s timeout), its etl.runs rows say
-it was stopped, nothing is loaded, and it gave its GitHub slot back."""
+it was stopped, nothing is loaded, it gave its GitHub slot back, and the Prefect server it started ended with it."""
 
 import os
 import signal
@@ -15,7 +15,12 @@ from fake_github.server import Fault
 from tasks.warehouse.database import drop_database
 from tests.conftest import database_name, named_warehouse, query
 from tests.runs import TOKEN, small_board, start_command_run
+from tests.test_temporary_server import children_of
 
+
+
+def running(processes: set[int]) -> set[int]:
+    return {pid for pid in processes if os.path.exists(f"/proc/{pid}")}
 
 
 @pytest.fixture
@@ -41,15 +46,19 @@ def test_a_run_sent_sigterm_stops_within_seconds_and_loads_nothing(stoppable_run
             time.sleep(0.2)
         assert fake.arrivals, (folder / "run.log").read_text()
         time.sleep(2)  # inside the wait (or between retries) for a while
+        prefect_server = children_of(run.pid)
         run.send_signal(signal.SIGTERM)
         sent = time.monotonic()
         run.wait(timeout=60)
         took = time.monotonic() - sent
+        while running(prefect_server) and time.monotonic() < sent + 20:
+            time.sleep(0.2)
     finally:
         if run.poll() is None:
             os.killpg(run.pid, signal.SIGKILL)
     log = (folder / "run.log").read_text()
     assert took < 10, f"the run exited {took:.0f} s after SIGTERM:\n{log[-2000:]}"
+    assert len(prefect_server) == 1 and not running(prefect_server), "the Prefect server the run started outlived it"
     assert query(url, "select status, error_message from etl.runs") == [
         ("failed", "stopped by a signal (TerminationSignal) before it finished; nothing of it was loaded")]
     assert query(url, "select count(*) from github.item_versions") == [(0,)]

@@ -67,15 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def run() -> None:
+        from flows.temporary_server import start_temporary_server
+
+        server_answers = start_temporary_server()
         from flows.delivery import delivery
 
         export_database_url(args.database_url)
         if args.demo:
             from flows.demo import run_demo
 
+            server_answers()
             run_demo(landing=args.landing)
             return
         settings = run_settings_from_args(args)
+        server_answers()
         summary = delivery(
             projects=settings.projects,
             report_timezone=settings.report_timezone,

@@ -23,9 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def run() -> None:
+        from flows.temporary_server import start_temporary_server
+
+        server_answers = start_temporary_server()
         from flows.publish import publish
 
         export_database_url(args.database_url)
+        server_answers()
         print(f"open {publish(output=args.output, language=args.language)}")
 
     return run_cli(run, args.verbose)

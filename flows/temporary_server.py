@@ -1,0 +1,101 @@
+"""Prefect's temporary server, started as soon as a command knows it will run a flow.
+
+Without an API URL, Prefect runs a flow on a temporary server that it starts when the flow first calls its API:
+it imports the server's code into the command's own process (3 s), launches it, then waits while it boots (12 s on
+a fresh PREFECT_HOME, 7 s of it creating its database). Here the same command Prefect would run is launched first,
+before the command imports the pipeline, so that the server boots while the command imports and reads its
+settings; Prefect then finds its temporary server running (its own object, holding this process, stopped by Prefect
+at exit) and uses it. When an API URL is set (a server, Prefect Cloud) or the temporary server is disabled, nothing
+happens; when the early server does not answer, it is stopped and Prefect starts its own as before.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from deployments.local_server import free_port
+
+logger = logging.getLogger("prefect")
+
+# `python -m uvicorn …` that ends when the command ends, however it ends: Prefect re-raises a SIGTERM with the
+# default handler once its flow has stopped, so the command dies without running its exit handlers, and the
+# server it started lived on. Linux's parent-death signal (prctl PR_SET_PDEATHSIG) ends it too; elsewhere it is
+# stopped at a normal exit only, as Prefect's own is.
+ENDS_WITH_ITS_COMMAND = """
+import ctypes, os, runpy, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+except (AttributeError, OSError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(0)
+sys.argv = ["uvicorn", *sys.argv[2:]]
+runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
+"""
+
+
+def start_temporary_server() -> Callable[[], None]:
+    """Launch Prefect's temporary server now if the flow would use one; returns the wait for it to answer (call it
+    before the flow)."""
+    import prefect
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        return lambda: None
+    port = free_port()
+    logger.info("Starting temporary server on http://127.0.0.1:%s", port)
+    # the command and environment of prefect.server.api.server.SubprocessASGIServer (Prefect 3.8)
+    process = subprocess.Popen(
+        [sys.executable, "-c", ENDS_WITH_ITS_COMMAND, str(os.getpid()), "--app-dir",
+         str(Path(prefect.__file__).parent.parent), "--factory", "prefect.server.api.server:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+        env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+             **settings.to_environment_variables(exclude_unset=True)},
+    )
+    atexit.register(_stop, process)  # until Prefect holds it
+    return lambda: _hand_to_prefect(process, port, settings.server.ephemeral.startup_timeout_seconds)
+
+
+def _hand_to_prefect(process: subprocess.Popen, port: int, timeout: float) -> None:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    if server.running or not _answers(process, f"http://127.0.0.1:{port}/api/health", timeout):
+        _stop(process)  # Prefect starts its own, and says why if it cannot
+        return
+    server.port, server.server_process, server.running = port, process, True
+    atexit.unregister(_stop)
+    atexit.register(server.stop)
+
+
+def _answers(process: subprocess.Popen, url: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    with httpx.Client() as client:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if client.get(url, timeout=2).status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+    return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
