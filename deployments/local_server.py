@@ -25,9 +25,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def answers_within(url: str, timeout: float, still_alive=lambda: None) -> bool:
-    """Whether GET `url` answers 200 within `timeout` seconds; `still_alive()` is called between tries and raises
-    when the process that should answer has died."""
+def answers_within(url: str, timeout: float, still_alive=lambda: None, every: float = 0.3) -> bool:
+    """Whether GET `url` answers 200 within `timeout` seconds, tried `every` seconds; `still_alive()` is called
+    between tries and raises when the process that should answer has died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         still_alive()
@@ -36,7 +36,7 @@ def answers_within(url: str, timeout: float, still_alive=lambda: None) -> bool:
                 return True
         except httpx.HTTPError:
             pass
-        time.sleep(0.3)
+        time.sleep(every)
     return False
 
 

@@ -16,13 +16,10 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-
-from deployments.local_server import free_port
+from deployments.local_server import answers_within, free_port
 
 logger = logging.getLogger("prefect")
 
@@ -78,17 +75,19 @@ def _hand_to_prefect(process: subprocess.Popen, port: int, timeout: float) -> No
     atexit.register(server.stop)
 
 
+class _Ended(Exception):
+    """The server's process ended before it answered."""
+
+
 def _answers(process: subprocess.Popen, url: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    with httpx.Client() as client:
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if client.get(url, timeout=2).status_code == 200:
-                    return True
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-    return False
+    def still_alive() -> None:
+        if process.poll() is not None:
+            raise _Ended
+
+    try:
+        return answers_within(url, timeout, still_alive, every=0.1)
+    except _Ended:
+        return False
 
 
 def _stop(process: subprocess.Popen) -> None:
