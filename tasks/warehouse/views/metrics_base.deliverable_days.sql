@@ -109,14 +109,25 @@ language sql stable as $$
         where span.from_day <= span.through_day
         group by span.deliverable_id, edge.day
     )
-    select deliverable.deliverable_id, days.day::date,
-        coalesce(sum(change.scope_issues) over running, 0)::integer,
-        coalesce(sum(change.done_issues) over running, 0)::integer,
-        coalesce(sum(change.scope_points) over running, 0),
-        coalesce(sum(change.done_points) over running, 0)
-    from metrics_base.deliverables as deliverable
-    cross join generate_series(first_day, last_day, interval '1 day') as days (day)
-    left join change on change.deliverable_id = deliverable.deliverable_id and change.day = days.day::date
-    window running as (partition by deliverable.deliverable_id order by days.day)
+    select day_change.deliverable_id, day_change.day,
+        coalesce(sum(sum(day_change.scope_issues)) over running, 0)::integer,
+        coalesce(sum(sum(day_change.done_issues)) over running, 0)::integer,
+        coalesce(sum(sum(day_change.scope_points)) over running, 0),
+        coalesce(sum(sum(day_change.done_points)) over running, 0)
+    from (
+        -- every day of every current deliverable, and the changes of its days (joined instead, each deliverable's
+        -- changes were read again for each of its days)
+        select deliverable.deliverable_id, days.day::date, 0 as scope_issues, 0 as done_issues, 0 as scope_points,
+            0 as done_points
+        from metrics_base.deliverables as deliverable
+        cross join generate_series(first_day, last_day, interval '1 day') as days (day)
+        union all
+        select change.deliverable_id, change.day, change.scope_issues, change.done_issues, change.scope_points,
+            change.done_points
+        from change
+        where change.day <= last_day
+    ) as day_change
+    group by day_change.deliverable_id, day_change.day
+    window running as (partition by day_change.deliverable_id order by day_change.day)
 $$;
 comment on function metrics_base.deliverable_days(date, date, text) is 'Per current deliverable and day from first_day through last_day: its work items (leaf descendants through the parent links valid at the end of the day in zone) not dropped and done, by issues and points; the same rows as deliverable_state_at at the end of each day, computed as spans.';
