@@ -23,7 +23,6 @@ import orjson
 from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportConnectionFailed, TransportProtocolError, TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
-from graphql import DocumentNode
 
 from tasks import stopping, telemetry
 from tasks.extract.credentials import Credentials, TokenCredentials
@@ -64,8 +63,30 @@ def _fragment_name(fragment_file: str) -> str:
 
 
 @cache
-def query_document(name: str) -> DocumentNode:
+def query_request(name: str) -> GraphQLRequest:
+    """queries/<name>.graphql, parsed."""
     return gql(query_text(name))
+
+
+@cache
+def _printed_query(name: str) -> str:
+    return query_request(name).payload["query"]
+
+
+class _NamedQueryRequest(GraphQLRequest):
+    """A request of a named query, whose document is printed once: gql prints it again for every request (1 s of
+    the 520 requests reading a 50,000-item board)."""
+
+    def __init__(self, name: str, variables: dict):
+        super().__init__(query_request(name), variable_values=variables)
+        self.name = name
+
+    @property
+    def payload(self) -> dict:
+        payload = {"query": _printed_query(self.name)}
+        if self.variable_values:
+            payload["variables"] = self.variable_values
+        return payload
 
 
 def query_names() -> list[str]:
@@ -222,7 +243,7 @@ class GitHubClient:
         self._sent_token = self.credentials.token()  # an App's token is refreshed before it expires
         self._transport.headers["Authorization"] = f"bearer {self._sent_token}"
         try:
-            request = GraphQLRequest(query_document(name), variable_values=variables)
+            request = _NamedQueryRequest(name, variables)
             # In a thread of its own: a run told to stop (SIGTERM, a cancel) does not wait for GitHub's answer.
             result = stopping.call(lambda: self._session.execute(request, get_execution_result=True),
                                    name=f"github-{name}")
