@@ -3,15 +3,17 @@
 Without an API URL, Prefect runs a flow on a temporary server that it starts when the flow first calls its API:
 it imports the server's code into the command's own process (3 s), launches it, then waits while it boots (12 s on
 a fresh PREFECT_HOME, 7 s of it creating its database). Here the same command Prefect would run is launched first,
-before the command imports the pipeline, so that the server boots while the command imports and reads its
-settings; Prefect then finds its temporary server running (its own object, holding this process, stopped by Prefect
-at exit) and uses it. When an API URL is set (a server, Prefect Cloud) or the temporary server is disabled, nothing
-happens; when the early server does not answer, it is stopped and Prefect starts its own as before.
+before the command imports Prefect and the pipeline, so that the server boots while the command imports and reads
+its settings; Prefect then finds its temporary server running (its own object, holding this process, stopped by
+Prefect at exit) and uses it. With PREFECT_API_URL set nothing is launched; when the settings name a server
+otherwise (a profile) or disable the temporary server, the one launched is stopped at once; when it does not answer,
+it is stopped and Prefect starts its own as before.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import logging
 import os
 import subprocess
@@ -43,23 +45,31 @@ runpy.run_module("uvicorn", run_name="__main__", alter_sys=True)
 def start_temporary_server() -> Callable[[], None]:
     """Launch Prefect's temporary server now if the flow would use one; returns the wait for it to answer (call it
     before the flow)."""
-    import prefect
+    if os.environ.get("PREFECT_API_URL"):
+        return lambda: None
+    # Launched before Prefect is imported (1.2 s): the server reads the settings this process reads (the
+    # environment, the working folder's files, the profile), and is stopped if they name a server or disable it.
+    port = free_port()
+    process = subprocess.Popen(
+        # the command and environment of prefect.server.api.server.SubprocessASGIServer (Prefect 3.8)
+        [sys.executable, "-c", ENDS_WITH_ITS_COMMAND, str(os.getpid()), "--app-dir",
+         str(Path(importlib.util.find_spec("prefect").origin).parent.parent), "--factory",
+         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
+         "--lifespan", "on"],
+        # Registering every block type Prefect knows (1 s on a fresh home) is for a UI this server has not; a block
+        # saved on it registers its own type.
+        env={"PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "0", **os.environ, "PREFECT_UI_ENABLED": "0",
+             "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
+    )
+    atexit.register(_stop, process)  # until Prefect holds it
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
+        _stop(process)
+        atexit.unregister(_stop)
         return lambda: None
-    port = free_port()
     logger.info("Starting temporary server on http://127.0.0.1:%s", port)
-    # the command and environment of prefect.server.api.server.SubprocessASGIServer (Prefect 3.8)
-    process = subprocess.Popen(
-        [sys.executable, "-c", ENDS_WITH_ITS_COMMAND, str(os.getpid()), "--app-dir",
-         str(Path(prefect.__file__).parent.parent), "--factory", "prefect.server.api.server:create_app", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
-        env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-             **settings.to_environment_variables(exclude_unset=True)},
-    )
-    atexit.register(_stop, process)  # until Prefect holds it
     return lambda: _hand_to_prefect(process, port, settings.server.ephemeral.startup_timeout_seconds)
 
 

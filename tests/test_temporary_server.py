@@ -59,7 +59,7 @@ def test_a_flow_without_an_api_url_runs_on_the_server_launched_first(tmp_path):
     assert "Stopping temporary server" in done.stdout + done.stderr  # Prefect stopped it at exit
 
 
-def test_with_an_api_url_nothing_is_launched(prefect_harness):
+def test_with_an_api_url_in_the_settings_no_server_is_left_running(prefect_harness):
     before = children_of(os.getpid())
     start_temporary_server()()
     assert children_of(os.getpid()) == before
