@@ -24,6 +24,7 @@ from pathlib import Path
 from deployments.local_server import answers_within, free_port
 
 logger = logging.getLogger("prefect")
+_heartbeats_off = None  # the settings without heartbeats, once the command runs on its own server
 
 # `python -m uvicorn …` that ends when the command ends, however it ends: Prefect re-raises a SIGTERM with the
 # default handler once its flow has stopped, so the command dies without running its exit handlers, and the
@@ -83,6 +84,18 @@ def _hand_to_prefect(process: subprocess.Popen, port: int, timeout: float) -> No
     server.port, server.server_process, server.running = port, process, True
     atexit.unregister(_stop)
     atexit.register(server.stop)
+    _without_heartbeats()
+
+
+def _without_heartbeats() -> None:
+    """No flow run heartbeats for the rest of the command. A heartbeat tells a server that a run it cannot watch is
+    still alive; this one lives and dies with the command, so there is no one to tell, and Prefect's heartbeat
+    thread held up the end of every run by up to a second (it sleeps in one-second slices before it looks again)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    global _heartbeats_off
+    _heartbeats_off = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    _heartbeats_off.__enter__()  # held here: collected, it would put them back
 
 
 class _Ended(Exception):

@@ -25,12 +25,13 @@ server_answers()
 
 @flow
 def hello():
-    return 42
+    from prefect.settings import get_current_settings
+    return get_current_settings().flows.heartbeat_frequency
 
-assert hello() == 42
+heartbeats = hello()
 server = SubprocessASGIServer()
 print(json.dumps({"launched": launched, "server": server.server_process.pid, "port": server.port,
-                  "children": sorted(children_of(os.getpid()))}))
+                  "children": sorted(children_of(os.getpid())), "heartbeats": heartbeats}))
 """
 
 
@@ -54,6 +55,7 @@ def test_a_flow_without_an_api_url_runs_on_the_server_launched_first(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["launched"] == found["children"] == [found["server"]]  # one server: the one launched first
+    assert found["heartbeats"] is None  # no one to tell on a server that ends with the command
     starts = [line for line in (done.stdout + done.stderr).splitlines() if "Starting temporary server" in line]
     assert len(starts) == 1 and starts[0].endswith(f"http://127.0.0.1:{found['port']}"), starts
     assert "Stopping temporary server" in done.stdout + done.stderr  # Prefect stopped it at exit
