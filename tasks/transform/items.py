@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
+import orjson
 import polars as pl
 
 from tasks.config import ProjectSpec
@@ -24,12 +24,21 @@ SKIPPED_FIELDS = {"Title"}
 
 def field_values_frame(pages: list[dict], project_id: str) -> pl.DataFrame:
     """Long form: one row per item per field that has a value."""
+    return _value_rows_frame(_value_rows(pages), project_id)
+
+
+def _value_rows(pages: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Each item's id and the rows of its field values, each value read once for both frames."""
     rows = []
     for item in _items(pages):
-        for value in item["fieldValues"]["nodes"]:
-            row = _field_value_row(value)
-            if row is not None:
-                rows.append({"project_id": project_id, "item_id": item["id"], **row})
+        values = (_field_value_row(value) for value in item["fieldValues"]["nodes"])
+        rows.append((item["id"], [row for row in values if row is not None]))
+    return rows
+
+
+def _value_rows_frame(value_rows: list[tuple[str, list[dict]]], project_id: str) -> pl.DataFrame:
+    rows = [{"project_id": project_id, "item_id": item_id, **row} for item_id, item_rows in value_rows
+            for row in item_rows]
     return pl.DataFrame(rows, schema=ITEM_FIELD_VALUES)
 
 
@@ -54,15 +63,19 @@ def _field_value_row(value: dict | None) -> dict | None:
 
 def items_frame(pages: list[dict], spec: ProjectSpec, project_id: str) -> pl.DataFrame:
     """One row per item: its content, the configured status/sprint/points, and all values as JSON by field name."""
+    return items_and_values_frames(pages, spec, project_id)[0]
+
+
+def items_and_values_frames(pages: list[dict], spec: ProjectSpec,
+                            project_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """items_frame and field_values_frame of the same pages, reading each value once."""
+    value_rows = _value_rows(pages)
     rows = []
-    for item in _items(pages):
+    for item, (_, item_values) in zip(_items(pages), value_rows):
         content = item.get("content") or {}
         values = {}
         status = sprint_id = points = None
-        for value in item["fieldValues"]["nodes"]:
-            row = _field_value_row(value)
-            if row is None:
-                continue
+        for row in item_values:
             name = row["field_name"]
             values[name] = _json_value(row)
             if name == spec.status_field and row["value_type"] == "single_select":
@@ -76,12 +89,12 @@ def items_frame(pages: list[dict], spec: ProjectSpec, project_id: str) -> pl.Dat
             "content_id": content.get("id"), "content_type": content.get("__typename"),
             "is_archived": item["isArchived"], "created_at": item["createdAt"], "updated_at": item["updatedAt"],
             "status": status, "sprint_id": sprint_id, "points": points,
-            "field_values": json.dumps(values, sort_keys=True, separators=(",", ":")),
+            "field_values": orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode(),  # a jsonb column
         })
     frame = pl.DataFrame(rows, schema={**ITEMS, "created_at": pl.String, "updated_at": pl.String})
     return frame.with_columns(
         pl.col("created_at", "updated_at").str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", time_zone="UTC").cast(UTC_TIME)
-    ).unique("item_id", keep="first", maintain_order=True)
+    ).unique("item_id", keep="first", maintain_order=True), _value_rows_frame(value_rows, project_id)
 
 
 def unreadable_items_frame(pages: list[dict], project_id: str) -> pl.DataFrame:
