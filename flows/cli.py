@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import NoReturn
 
 from tasks.config import ConfigError, ProjectSpec, RunSettings, load_run_settings, parse_run_settings
 from tasks.errors import PipelineError
@@ -119,6 +122,19 @@ class _KnownFailureTracebacks(logging.Filter):
         if isinstance(error, PipelineError) and error.user_facing:
             record.exc_info, record.exc_text = None, None
         return True
+
+
+def exit_promptly(status: int) -> NoReturn:
+    """End the command with `status` as Python would, without tearing every imported module down (1-1.7 s once
+    Prefect's server code is in the process): the threads are waited for and their exit hooks run (Prefect's log
+    and event workers send what they hold there), then the exit handlers (Prefect's temporary server stopped,
+    telemetry flushed, the embedded Postgres stopped), and the standard streams are flushed."""
+    threading._shutdown()  # what the interpreter runs first at exit, from the main thread
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(status)
 
 
 def run_cli(run: Callable[[], object], verbose: bool = False) -> int:

@@ -6,11 +6,10 @@ Run it locally with `python -m flows.delivery --help`; Prefect deployments call 
 from __future__ import annotations
 
 if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
-    import sys
-
+    from flows.cli import exit_promptly
     from flows.commands.delivery import main
 
-    sys.exit(main())
+    exit_promptly(main())
 
 import uuid
 from datetime import datetime

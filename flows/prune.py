@@ -4,11 +4,10 @@ The warehouse history is kept."""
 from __future__ import annotations
 
 if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
-    import sys
-
+    from flows.cli import exit_promptly
     from flows.commands.prune import main
 
-    sys.exit(main())
+    exit_promptly(main())
 
 from datetime import datetime, timedelta, timezone
 

@@ -7,11 +7,10 @@ from a folder or any static host, with no JavaScript, no CDN and no request to t
 from __future__ import annotations
 
 if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
-    import sys
-
+    from flows.cli import exit_promptly
     from flows.commands.publish import main
 
-    sys.exit(main())
+    exit_promptly(main())
 
 from datetime import datetime, timezone
 from pathlib import Path

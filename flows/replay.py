@@ -9,11 +9,10 @@ finished (no complete.json) are skipped and reported.
 from __future__ import annotations
 
 if __name__ == "__main__":  # the command line first: Prefect is imported only when a run starts
-    import sys
-
+    from flows.cli import exit_promptly
     from flows.commands.replay import main
 
-    sys.exit(main())
+    exit_promptly(main())
 
 from prefect import flow, get_run_logger
 
