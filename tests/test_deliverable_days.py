@@ -1,5 +1,6 @@
-"""The deliverable facts are computed for all days at once (metrics_base.deliverable_days) and must be, row for row,
-what the day-by-day definition (metrics_base.deliverable_state_at at the end of each day) gives: on a roadmap with
+"""The deliverable facts are computed for all days at once (metrics_base.deliverable_days in SQL, and over
+DataFrames by tasks/transform/deliverable_days.py, which the load uses) and must be, row for row, what the day-by-day
+definition (metrics_base.deliverable_state_at at the end of each day) gives: on a roadmap with
 a reconstructed year, then days of moves between parents, issues closed as done and as not planned, reopened,
 re-estimated, and an issue on two sprint boards (tests/histories.py); in UTC and in time zones with daylight-saving
 changes."""
@@ -7,9 +8,13 @@ changes."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from decimal import Decimal
 
+import polars as pl
 import pytest
 
+from tasks.transform.deliverable_days import deliverable_days
+from tasks.warehouse import deliverable_days as staging
 from tasks.warehouse.database import connect
 from tests.conftest import query
 
@@ -30,6 +35,24 @@ def test_all_days_at_once_equal_the_day_by_day_definition(roadmap_history, zone)
     assert len(at_once) == len(day_by_day) > 12 * 200
     assert sorted(at_once) == sorted(day_by_day)
     assert any(row[2] for row in at_once) and any(row[3] for row in at_once) and any(row[5] for row in at_once)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Chatham"])
+def test_the_days_over_dataframes_equal_the_day_by_day_definition(roadmap_history, zone):
+    (first, last), = query(roadmap_history, "select min(first_state_day) - 2, (select today from metrics_base.settings) "
+                                            "from metrics_base.board_history")
+    with connect(roadmap_history) as connection, connection.cursor() as cursor:
+        cursor.execute(staging.POINTS_SCALE)
+        (scale,), = cursor.fetchall()
+        items = staging._frame(cursor, staging.SPRINT_ITEMS).with_columns(pl.col("points").str.to_decimal(scale=scale))
+        frame = deliverable_days(staging._frame(cursor, staging.ISSUE_VERSIONS), items,
+                                 staging._frame(cursor, "select deliverable_id from metrics_base.deliverables"),
+                                 first, last, zone)
+    day_by_day = [(*row[:4], Decimal(row[4]), Decimal(row[5]))
+                  for row in query(roadmap_history, DAY_BY_DAY, (first, last, zone))]
+    assert len(frame) == len(day_by_day) > 12 * 200
+    assert sorted(frame.rows()) == sorted(day_by_day)
+    assert frame["scope_points"].sum() > 0 and frame["done_points"].sum() > 0
 
 
 def test_the_stored_burnup_is_the_day_by_day_definition(roadmap_history):

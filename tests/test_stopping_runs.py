@@ -81,12 +81,13 @@ def test_a_run_killed_mid_refresh_leaves_no_query_of_it_running(stoppable_run, p
                           "and pid not in (pg_backend_pid(), $2)", (database, holder_pid))
 
     with connect(url) as holder, holder.cursor() as cursor:
-        cursor.execute("select pg_advisory_xact_lock(7406202612), pg_backend_pid()")  # refresh_facts waits here
+        # The refresh waits here (its first step, metrics_base.deliverable_days_due, takes the lock)
+        cursor.execute("select pg_advisory_xact_lock(7406202612), pg_backend_pid()")
         holder_pid = cursor.fetchall()[0][1]
         run = start()
         try:
             deadline = time.monotonic() + 180
-            while not any("refresh_facts" in q for q, _ in the_runs_queries(holder_pid)):
+            while not any("deliverable_days_due" in q or "refresh_facts" in q for q, _ in the_runs_queries(holder_pid)):
                 assert run.poll() is None and time.monotonic() < deadline, (folder / "run.log").read_text()[-3000:]
                 time.sleep(0.2)
             os.killpg(run.pid, signal.SIGKILL)

@@ -17,6 +17,7 @@ from tasks import telemetry
 from tasks.config import SegmentSpec
 from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
+from tasks.warehouse.deliverable_days import refresh_facts
 from tasks.warehouse.sql_files import execute_script, sql_file
 
 STAGING = {
@@ -105,8 +106,7 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
         merged = time.perf_counter()
         if refresh_metrics:
             with telemetry.span("refresh facts") as span:
-                span.set_attribute("delivery.sprint_issue_days_written",
-                                   _scalar(cursor, "select metrics_base.refresh_facts()"))
+                span.set_attribute("delivery.sprint_issue_days_written", refresh_facts(connection))
         result.refresh_seconds = time.perf_counter() - merged
     result.merge_seconds = time.perf_counter() - started - result.ingest_seconds - result.refresh_seconds
     if latest is not None and as_of == latest and result.versions_written:

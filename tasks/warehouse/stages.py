@@ -14,6 +14,7 @@ from tasks.config import ConfigError, SegmentSpec
 from tasks.resources import warehouse_url_from_block
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
+from tasks.warehouse.deliverable_days import refresh_facts
 from tasks.warehouse.load import LoadResult, load_run
 from tasks.warehouse.migrate import migrate
 from tasks.warehouse.runs import ProjectRunCounts, finish_runs
@@ -131,8 +132,7 @@ def read_data_quality(url: str) -> list[tuple]:
 
 def refresh_metric_facts(url: str) -> int:
     """Bring the materialized daily facts up to today (after a replay, which loads without refreshing)."""
-    with connect(url) as connection, connection.cursor() as cursor:
-        cursor.execute("select metrics_base.refresh_facts()")
-        written = cursor.fetchone()[0]
+    with connect(url) as connection:
+        written = refresh_facts(connection)
         connection.commit()
     return written

@@ -1,5 +1,7 @@
 -- Recompute the facts of every day after the valid ones through today (all of them after a time-zone change).
-create or replace function metrics_base.refresh_facts()
+-- With staged_days, the deliverable days to recompute as spans were computed beside the warehouse and staged in the
+-- temporary table staged_deliverable_days (tasks/warehouse/deliverable_days.py, the same definition over DataFrames).
+create or replace function metrics_base.refresh_facts(staged_days boolean default false)
 returns integer language plpgsql volatile as $$
 declare
     zone text := (select report_timezone from metrics_base.settings);
@@ -8,8 +10,9 @@ declare
     first_day date := (select min(first_state_day) from metrics_base.board_history);
     deliverables_valid date;
     recompute_from date;  -- the first deliverable day recomputed
-    today_ends timestamptz := (today + 1)::timestamp at time zone zone;
     today_only boolean;
+    staged_from date;
+    staged_through date;
     written integer := 0;
     cut integer;
     statistics_target text := current_setting('default_statistics_target');
@@ -19,18 +22,12 @@ begin
     if metrics_base.current_segment() is not null then
         raise exception 'refresh_facts() materializes every issue: reset delivery_metrics.segment first';
     end if;
-    -- Runs of other boards may load at the same time: one refresh at a time (held until the load commits).
-    perform pg_advisory_xact_lock(7406202612);
+    -- One refresh at a time: the lock is taken here, held until the load commits.
+    select due.valid_through, due.from_day, due.today_only into deliverables_valid, recompute_from, today_only
+    from metrics_base.deliverable_days_due() as due;
     valid := (select valid_through from metrics_base.facts_valid_through);
     if first_day is null then
         return 0;
-    end if;
-    deliverables_valid := valid;
-    -- A deliverable new on the roadmap has no facts yet: its whole history is recomputed.
-    if exists (select 1 from metrics_base.deliverables as deliverable
-               where not exists (select 1 from metrics_base.deliverable_day_facts as facts
-                                 where facts.deliverable_id = deliverable.deliverable_id)) then
-        deliverables_valid := '-infinity';
     end if;
     -- The sprint issue days are stored as spans of days with one state; the spans reaching past the valid days
     -- are cut there, and the new spans after them extend the ones they continue.
@@ -89,16 +86,19 @@ begin
     -- A daily refresh recomputes today alone: while every version began and ended before today's end, the versions
     -- holding then are those holding now, and today's numbers are the deliverable progress written below (walking
     -- the history of every parent link for one day took 2.6 s at 50,000 items).
-    recompute_from := greatest(deliverables_valid + 1, first_day);
-    today_only := recompute_from = today
-        and not exists (select 1
-                        from (select valid_from, valid_to from github.issue_versions
-                              union all
-                              select valid_from, valid_to from github.item_versions) as version
-                        where version.valid_from >= today_ends or version.valid_to >= today_ends);
     if not today_only and exists (select 1 from metrics_base.deliverables) then
-        insert into metrics_base.deliverable_day_facts
-        select * from metrics_base.deliverable_days(recompute_from, today, zone);
+        if staged_days then
+            select min(staged.day), max(staged.day) into staged_from, staged_through
+            from pg_temp.staged_deliverable_days as staged;
+            if (staged_from, staged_through) is distinct from (recompute_from, today) then
+                raise exception 'the staged deliverable days run from % to %, the refresh recomputes % to %',
+                    staged_from, staged_through, recompute_from, today;
+            end if;
+            insert into metrics_base.deliverable_day_facts select * from pg_temp.staged_deliverable_days;
+        else
+            insert into metrics_base.deliverable_day_facts
+            select * from metrics_base.deliverable_days(recompute_from, today, zone);
+        end if;
     end if;
     insert into metrics_base.forecast_cache (weekly_done, open_items, p50_weeks, p85_weeks)
     select distinct on (inputs.weekly_done, inputs.open_items)
@@ -128,4 +128,4 @@ begin
     return written;
 end
 $$;
-comment on function metrics_base.refresh_facts() is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written (the days of the spans written or extended). Called by every load, and once after a replay.';
+comment on function metrics_base.refresh_facts(boolean) is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written (the days of the spans written or extended). Called by every load, and once after a replay; with true, stores the deliverable days staged in staged_deliverable_days instead of computing them.';
