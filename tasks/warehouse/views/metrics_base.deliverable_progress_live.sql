@@ -1,26 +1,11 @@
 create view metrics_base.deliverable_progress_live as
 -- one row per deliverable with work items: the figures of deliverable_progress, computed from the versions
-with totals as (
-    select
-        deliverable_id,
-        count(*)::integer as issues_total,
-        (count(*) filter (where is_done))::integer as issues_done,
-        coalesce(sum(points), 0) as points_total,
-        coalesce(sum(points) filter (where is_done), 0) as points_done,
-        (count(*) filter (where points > 0))::integer as pointed
-    from metrics_base.current_work_item_states
-    group by deliverable_id
-),
-forecast as (
-    select inputs.deliverable_id, (metrics_base.cached_forecast_weeks(inputs.weekly_done, inputs.open_items)).*
-    from metrics_base.deliverable_forecast_inputs as inputs
-)
 select
-    deliverable.deliverable_id, totals.issues_total, totals.issues_done, totals.points_total, totals.points_done,
-    totals.pointed, forecast.p50_weeks, forecast.p85_weeks
+    deliverable.deliverable_id, inputs.issues_total, inputs.issues_done, inputs.points_total, inputs.points_done,
+    inputs.pointed, forecast.p50_weeks, forecast.p85_weeks
 from metrics_base.deliverables as deliverable
-left join totals using (deliverable_id)
-left join forecast using (deliverable_id);
+left join metrics_base.deliverable_forecast_inputs as inputs using (deliverable_id)
+left join lateral metrics_base.cached_forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast on true;
 comment on view metrics_base.deliverable_progress_live is 'One row per current deliverable: deliverable_progress''s figures computed from the versions.';
 comment on column metrics_base.deliverable_progress_live.deliverable_id is 'The deliverable';
 comment on column metrics_base.deliverable_progress_live.issues_total is 'Work items, not dropped';
