@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from tasks.transform.deliverable_days import deliverable_days
-from tasks.warehouse import deliverable_days as staging
+from tasks.warehouse import facts as staging
 from tasks.warehouse.database import connect
 from tests.conftest import query
 
@@ -80,3 +80,11 @@ def test_a_daily_refresh_stores_today_from_the_versions_holding_now(roadmap_hist
         assert sorted(today) == sorted(cursor.fetchall())
         assert any(row[2] for row in today) and any(row[3] for row in today) and any(row[5] for row in today)
         connection.rollback()
+
+
+def test_the_stored_progress_is_the_live_one(roadmap_history):
+    """A load's refresh stores deliverable progress from the forecast inputs it staged: the live view's rows."""
+    stored = query(roadmap_history, "select * from metrics_base.deliverable_progress_facts")
+    live = query(roadmap_history, "select * from metrics_base.deliverable_progress_live")
+    assert sorted(stored) == sorted(live) and len(stored) == 12
+    assert any(row[6] is not None for row in stored) and any(row[1] for row in stored)

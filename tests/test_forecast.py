@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from tasks.transform.forecast import forecast_weeks
 from tests.conftest import query
 
 MAX_WEEKS = 520
@@ -94,3 +95,12 @@ def test_the_forecast_weeks_are_the_exact_percentiles_of_all_trials(warehouse_ur
 def test_ten_thousand_random_trials_land_within_a_week_of_the_exact_weeks(sample, open_items):
     exact, sampled = reference_weeks(sample, open_items), monte_carlo_weeks(sample, open_items)
     assert all(abs(a - b) <= 1 for a, b in zip(exact, sampled)), (sample, open_items, exact, sampled)
+
+
+def test_the_refresh_computes_the_weeks_the_warehouse_does(warehouse_url):
+    """The forecasts a load fills the cache with (tasks/transform/forecast.py) are the warehouse function's, on the
+    edges and on 400 samples up to 300 open items (the same additions in the same order: the same shares)."""
+    pick = random.Random(11)
+    cases = EDGES + random_cases(100) + [([pick.randint(0, pick.choice([3, 9, 30])) for _ in range(12)],
+                                          pick.randint(1, 300)) for _ in range(300)]
+    assert [forecast_weeks(sample, open_) for sample, open_ in cases] == warehouse_weeks(warehouse_url, cases)

@@ -17,7 +17,7 @@ from tasks import telemetry
 from tasks.config import SegmentSpec
 from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
-from tasks.warehouse.deliverable_days import refresh_facts
+from tasks.warehouse.facts import refresh_facts
 from tasks.warehouse.sql_files import execute_script, sql_file
 
 STAGING = {

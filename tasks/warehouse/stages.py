@@ -14,7 +14,7 @@ from tasks.config import ConfigError, SegmentSpec
 from tasks.resources import warehouse_url_from_block
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.database import connect, describe_database_url, start_embedded_warehouse
-from tasks.warehouse.deliverable_days import refresh_facts
+from tasks.warehouse.facts import refresh_facts
 from tasks.warehouse.load import LoadResult, load_run
 from tasks.warehouse.migrate import migrate
 from tasks.warehouse.runs import ProjectRunCounts, finish_runs

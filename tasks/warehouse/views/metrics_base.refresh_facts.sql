@@ -1,7 +1,9 @@
 -- Recompute the facts of every day after the valid ones through today (all of them after a time-zone change).
--- With staged_days, the deliverable days to recompute as spans were computed beside the warehouse and staged in the
--- temporary table staged_deliverable_days (tasks/warehouse/deliverable_days.py, the same definition over DataFrames).
-create or replace function metrics_base.refresh_facts(staged_days boolean default false)
+-- With staged, the load computed the costliest parts beside the warehouse (tasks/warehouse/facts.py, the same
+-- definitions over DataFrames): the deliverable days to recompute as spans, staged in the temporary table
+-- staged_deliverable_days, and the deliverables' forecast inputs, staged in staged_forecast_inputs, their forecasts
+-- already in the forecast cache.
+create or replace function metrics_base.refresh_facts(staged boolean default false)
 returns integer language plpgsql volatile as $$
 declare
     zone text := (select report_timezone from metrics_base.settings);
@@ -87,9 +89,9 @@ begin
     -- holding then are those holding now, and today's numbers are the deliverable progress written below (walking
     -- the history of every parent link for one day took 2.6 s at 50,000 items).
     if not today_only and exists (select 1 from metrics_base.deliverables) then
-        if staged_days then
-            select min(staged.day), max(staged.day) into staged_from, staged_through
-            from pg_temp.staged_deliverable_days as staged;
+        if staged then
+            select min(days.day), max(days.day) into staged_from, staged_through
+            from pg_temp.staged_deliverable_days as days;
             if (staged_from, staged_through) is distinct from (recompute_from, today) then
                 raise exception 'the staged deliverable days run from % to %, the refresh recomputes % to %',
                     staged_from, staged_through, recompute_from, today;
@@ -100,21 +102,34 @@ begin
             select * from metrics_base.deliverable_days(recompute_from, today, zone);
         end if;
     end if;
-    insert into metrics_base.forecast_cache (weekly_done, open_items, p50_weeks, p85_weeks)
-    select distinct on (inputs.weekly_done, inputs.open_items)
-        inputs.weekly_done, inputs.open_items, forecast.p50_weeks, forecast.p85_weeks
-    from metrics_base.deliverable_forecast_inputs as inputs
-    cross join lateral metrics_base.forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast
-    where not exists (select 1 from metrics_base.forecast_cache as cache
-                      where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
-    on conflict do nothing;
+    if not staged then
+        insert into metrics_base.forecast_cache (weekly_done, open_items, p50_weeks, p85_weeks)
+        select distinct on (inputs.weekly_done, inputs.open_items)
+            inputs.weekly_done, inputs.open_items, forecast.p50_weeks, forecast.p85_weeks
+        from metrics_base.deliverable_forecast_inputs as inputs
+        cross join lateral metrics_base.forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast
+        where not exists (select 1 from metrics_base.forecast_cache as cache
+                          where cache.weekly_done = inputs.weekly_done and cache.open_items = inputs.open_items)
+        on conflict do nothing;
+    end if;
     if valid < today - 7 or deliverables_valid < today - 7 then
         -- Many rows new in this transaction, which autovacuum cannot see yet: the first reads after a first load
         -- would be planned as if the facts were empty.
         analyze metrics_base.sprint_issue_day_facts, metrics_base.deliverable_day_facts;
     end if;
     delete from metrics_base.deliverable_progress_facts;
-    insert into metrics_base.deliverable_progress_facts select * from metrics_base.deliverable_progress_live;
+    if staged then
+        -- deliverable_progress_live, on the forecast inputs the load staged (not walking the work items again)
+        insert into metrics_base.deliverable_progress_facts
+        select deliverable.deliverable_id, inputs.issues_total, inputs.issues_done, inputs.points_total,
+            inputs.points_done, inputs.pointed, forecast.p50_weeks, forecast.p85_weeks
+        from metrics_base.deliverables as deliverable
+        left join pg_temp.staged_forecast_inputs as inputs using (deliverable_id)
+        left join lateral metrics_base.cached_forecast_weeks(inputs.weekly_done, inputs.open_items) as forecast
+            on true;
+    else
+        insert into metrics_base.deliverable_progress_facts select * from metrics_base.deliverable_progress_live;
+    end if;
     if today_only then
         insert into metrics_base.deliverable_day_facts
         select progress.deliverable_id, today, coalesce(progress.issues_total, 0), coalesce(progress.issues_done, 0),
@@ -128,4 +143,4 @@ begin
     return written;
 end
 $$;
-comment on function metrics_base.refresh_facts(boolean) is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written (the days of the spans written or extended). Called by every load, and once after a replay; with true, stores the deliverable days staged in staged_deliverable_days instead of computing them.';
+comment on function metrics_base.refresh_facts(boolean) is 'Recomputes the materialized daily facts after the valid ones through today, and caches the forecasts; returns the sprint issue days written (the days of the spans written or extended). Called by every load, and once after a replay; with true, stores the deliverable days staged in staged_deliverable_days instead of computing them, and takes the forecast inputs the load staged in staged_forecast_inputs (their forecasts cached).';
