@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-import polars as pl
 import pytest
 
 from tasks.transform.deliverable_days import deliverable_days
-from tasks.warehouse import facts as staging
+from tasks.warehouse.facts import read_day_inputs, refresh_facts
 from tasks.warehouse.database import connect
 from tests.conftest import query
 
@@ -42,12 +41,7 @@ def test_the_days_over_dataframes_equal_the_day_by_day_definition(roadmap_histor
     (first, last), = query(roadmap_history, "select min(first_state_day) - 2, (select today from metrics_base.settings) "
                                             "from metrics_base.board_history")
     with connect(roadmap_history) as connection, connection.cursor() as cursor:
-        cursor.execute(staging.POINTS_SCALE)
-        (scale,), = cursor.fetchall()
-        items = staging._frame(cursor, staging.SPRINT_ITEMS).with_columns(pl.col("points").str.to_decimal(scale=scale))
-        frame = deliverable_days(staging._frame(cursor, staging.ISSUE_VERSIONS), items,
-                                 staging._frame(cursor, "select deliverable_id from metrics_base.deliverables"),
-                                 first, last, zone)
+        frame = deliverable_days(*read_day_inputs(cursor), first, last, zone)
     day_by_day = [(*row[:4], Decimal(row[4]), Decimal(row[5]))
                   for row in query(roadmap_history, DAY_BY_DAY, (first, last, zone))]
     assert len(frame) == len(day_by_day) > 12 * 200
@@ -88,3 +82,18 @@ def test_the_stored_progress_is_the_live_one(roadmap_history):
     live = query(roadmap_history, "select * from metrics_base.deliverable_progress_live")
     assert sorted(stored) == sorted(live) and len(stored) == 12
     assert any(row[6] is not None for row in stored) and any(row[1] for row in stored)
+
+
+def test_a_second_refresh_of_the_day_recomputes_no_days(roadmap_history):
+    """Facts already valid through today (a replay's refresh after loads that refreshed): nothing is due, and the
+    refresh neither computes nor expects staged days."""
+    with connect(roadmap_history) as connection, connection.cursor() as cursor:
+        refresh_facts(connection)
+        cursor.execute("select count(*) from metrics_base.deliverable_day_facts")
+        before = cursor.fetchall()
+        cursor.execute("select as_spans, today_only from metrics_base.deliverable_days_due()")
+        assert cursor.fetchall() == [(False, False)]
+        refresh_facts(connection)
+        cursor.execute("select count(*) from metrics_base.deliverable_day_facts")
+        assert cursor.fetchall() == before
+        connection.rollback()

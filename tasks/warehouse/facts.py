@@ -28,12 +28,7 @@ ISSUE_VERSIONS = """
     from github.issue_versions"""
 SPRINT_ITEMS = """
     select item.content_id as issue_id, item.valid_from, item.valid_to, item.points::text as points,
-        project.config_position
-    from github.item_versions as item
-    join github.projects as project using (project_id)
-    where project.role = 'sprint' and item.content_type = 'Issue'"""
-POINTS_SCALE = """
-    select coalesce(max(scale(item.points)), 0)
+        scale(item.points) as points_scale, project.config_position
     from github.item_versions as item
     join github.projects as project using (project_id)
     where project.role = 'sprint' and item.content_type = 'Issue'"""
@@ -56,30 +51,31 @@ def _frame(cursor: adbc.Cursor, sql: str) -> pl.DataFrame:
     return pl.from_arrow(cursor.fetch_arrow_table())
 
 
-def stage_deliverable_days(connection: adbc.Connection) -> bool:
-    """Inside the load's transaction: compute the deliverable days the refresh is due to recompute and stage them.
-    Returns whether any were due (refresh_facts(true) then stores them; otherwise it has nothing of this kind to do).
-    """
+def read_day_inputs(cursor: adbc.Cursor) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """What the deliverable days depend on, as tasks.transform.deliverable_days.deliverable_days takes it: the issue
+    versions, the sprint boards' issue items (points as decimals of the largest scale stored), the deliverables."""
+    sprint_items = _frame(cursor, SPRINT_ITEMS)
+    scale = sprint_items["points_scale"].max() or 0
+    sprint_items = sprint_items.drop("points_scale").with_columns(pl.col("points").str.to_decimal(scale=scale))
+    return (_frame(cursor, ISSUE_VERSIONS), sprint_items,
+            _frame(cursor, "select deliverable_id from metrics_base.deliverables"))
+
+
+def stage_deliverable_days(connection: adbc.Connection) -> None:
+    """Inside the load's transaction: compute the deliverable days the refresh is due to recompute as spans, if any,
+    and stage them (refresh_facts(true) then stores them)."""
     with connection.cursor() as cursor:
-        cursor.execute("select from_day, through_day, zone from metrics_base.deliverable_days_due()")
+        cursor.execute("select from_day, through_day, zone from metrics_base.deliverable_days_due() where as_spans")
         due = cursor.fetchall()
         if not due:
-            return False
+            return
         (first_day, last_day, zone), = due
-        cursor.execute(POINTS_SCALE)
-        (scale,), = cursor.fetchall()
-        points_type = pl.Decimal(38, scale)
-        sprint_items = _frame(cursor, SPRINT_ITEMS).with_columns(pl.col("points").str.to_decimal(scale=scale))
-        sprint_items = sprint_items.cast({"points": points_type}) if sprint_items.height else sprint_items
-        days = deliverable_days(_frame(cursor, ISSUE_VERSIONS), sprint_items,
-                                _frame(cursor, "select deliverable_id from metrics_base.deliverables"),
-                                first_day, last_day, zone)
+        days = deliverable_days(*read_day_inputs(cursor), first_day, last_day, zone)
         cursor.execute(f"create temporary table if not exists {STAGED} (like metrics_base.deliverable_day_facts) "
                        "on commit drop")
         cursor.execute(f"truncate {STAGED}")
         if days.height:
             cursor.adbc_ingest(STAGED, days.to_arrow(), mode="append", temporary=True)
-    return True
 
 
 def cache_forecasts(connection: adbc.Connection) -> int:

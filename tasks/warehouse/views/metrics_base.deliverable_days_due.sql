@@ -1,8 +1,9 @@
 -- What a fact refresh recomputes of the deliverable days (taking the refresh's lock, held to the commit): the days
--- kept (through valid_through), and from_day..through_day (today) recomputed, in zone: as spans of time when
--- today_only is false, else today alone from the versions holding now. No row when there is no board history.
+-- kept (through valid_through), and from_day..through_day (today) recomputed, in zone: today alone from the versions
+-- holding now when today_only, else as spans of time when as_spans (there are deliverables and days to recompute).
+-- No row when there is no board history.
 create or replace function metrics_base.deliverable_days_due()
-returns table (valid_through date, from_day date, through_day date, zone text, today_only boolean)
+returns table (valid_through date, from_day date, through_day date, zone text, today_only boolean, as_spans boolean)
 language plpgsql volatile as $$
 declare
     today date := (select settings.today from metrics_base.settings as settings);
@@ -32,7 +33,8 @@ begin
                               union all
                               select valid_from, valid_to from github.item_versions) as version
                         where version.valid_from >= today_ends or version.valid_to >= today_ends);
+    as_spans := not today_only and from_day <= through_day and exists (select 1 from metrics_base.deliverables);
     return next;
 end
 $$;
-comment on function metrics_base.deliverable_days_due() is 'What the fact refresh recomputes of the deliverable days: the days kept (valid_through), the days recomputed (from_day..through_day in zone), and whether that is today alone from the versions holding now; takes the refresh''s lock.';
+comment on function metrics_base.deliverable_days_due() is 'What the fact refresh recomputes of the deliverable days: the days kept (valid_through), the days recomputed (from_day..through_day in zone), whether that is today alone from the versions holding now, or days computed as spans; takes the refresh''s lock.';

@@ -13,6 +13,7 @@ declare
     deliverables_valid date;
     recompute_from date;  -- the first deliverable day recomputed
     today_only boolean;
+    as_spans boolean;
     staged_from date;
     staged_through date;
     written integer := 0;
@@ -25,7 +26,8 @@ begin
         raise exception 'refresh_facts() materializes every issue: reset delivery_metrics.segment first';
     end if;
     -- One refresh at a time: the lock is taken here, held until the load commits.
-    select due.valid_through, due.from_day, due.today_only into deliverables_valid, recompute_from, today_only
+    select due.valid_through, due.from_day, due.today_only, due.as_spans
+    into deliverables_valid, recompute_from, today_only, as_spans
     from metrics_base.deliverable_days_due() as due;
     valid := (select valid_through from metrics_base.facts_valid_through);
     if first_day is null then
@@ -88,7 +90,7 @@ begin
     -- A daily refresh recomputes today alone: while every version began and ended before today's end, the versions
     -- holding then are those holding now, and today's numbers are the deliverable progress written below (walking
     -- the history of every parent link for one day took 2.6 s at 50,000 items).
-    if not today_only and exists (select 1 from metrics_base.deliverables) then
+    if as_spans then
         if staged then
             select min(days.day), max(days.day) into staged_from, staged_through
             from pg_temp.staged_deliverable_days as days;
