@@ -18,6 +18,7 @@ from tasks.config import SegmentSpec
 from tasks.errors import PipelineError
 from tasks.transform.run_frames import RunFrames
 from tasks.warehouse.facts import refresh_facts
+from tasks.warehouse.history_indexes import rebuild_history_indexes, set_aside_history_indexes
 from tasks.warehouse.sql_files import execute_script, sql_file
 
 STAGING = {
@@ -91,7 +92,9 @@ def load_run(connection: adbc.Connection, frames: RunFrames, as_of: datetime, re
                 "from the landing zone into an empty warehouse"
             )
         with telemetry.span("load merge") as span:
+            set_aside = set_aside_history_indexes(connection, cursor)
             changed_from = _merge(connection, cursor, as_of, result, reconstruct_history)
+            rebuild_history_indexes(connection, set_aside)
             if latest is not None and frames.webhook_events.height:
                 changed_from = min(changed_from, _date_by_events(cursor, as_of, latest, result))
             span.set_attributes({"delivery.versions_opened": result.versions_opened,
