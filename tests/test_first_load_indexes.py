@@ -1,6 +1,7 @@
 """The first load of a warehouse builds the version tables' secondary indexes after writing its history
 (tasks/warehouse/history_indexes.py): it sets them aside only while the history is empty, ends with every index
-as the migrations define it, and a first load that does not commit leaves them as they were."""
+as the migrations define it, a first load that does not commit leaves them as they were, and one that finds another
+session reading the history keeps them rather than wait for it holding a lock."""
 
 from __future__ import annotations
 
@@ -42,3 +43,20 @@ def test_a_first_load_ends_with_the_migrations_indexes_and_a_later_load_keeps_th
     with connect(warehouse_url) as connection, connection.cursor() as cursor:
         assert set_aside_history_indexes(connection, cursor) == []
         connection.rollback()
+
+
+def test_a_first_load_that_finds_the_history_read_keeps_its_indexes_rather_than_wait_holding_a_lock(warehouse_url):
+    migrated = query(warehouse_url, INDEXES)
+    with connect(warehouse_url) as reader, reader.cursor() as reading:
+        reading.execute("select count(*) from github.issue_versions join github.item_versions "
+                        "on item_versions.content_id = issue_versions.issue_id")
+        reading.fetchall()  # the reader's transaction stays open, holding both tables for reading
+        with connect(warehouse_url) as loader, loader.cursor() as loading:
+            assert set_aside_history_indexes(loader, loading) == []
+            loading.execute(INDEXES)
+            assert loading.fetchall() == migrated
+            loading.execute("select count(*) from pg_locks where locktype = 'relation' and mode = 'AccessExclusiveLock'"
+                            " and relation in ('github.item_versions'::regclass, 'github.issue_versions'::regclass)")
+            assert loading.fetchall() == [(0,)]
+            loader.rollback()
+        reader.rollback()

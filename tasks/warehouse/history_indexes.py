@@ -5,7 +5,9 @@ them before its merge and builds them again, from their own definitions, before 
 
 Both happen inside the run's transaction: a run that fails or is stopped rolls back to the indexes as they were.
 Until it commits, the first load holds the version tables exclusively: readers of an empty warehouse (the site, the
-webhook receiver's indexer) wait for it instead of reading nothing.
+webhook receiver's indexer) wait for it instead of reading nothing. It takes them without waiting while it holds
+either (sql/set_aside_history_indexes.sql), so neither a reader nor a second first load can deadlock with it: when
+they stay busy, the load keeps its indexes and writes into them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from tasks.warehouse.sql_files import execute_script, sql_file
 
 def set_aside_history_indexes(connection: adbc.Connection, cursor: adbc.Cursor) -> list[str]:
     """When the history is empty, drop the version tables' secondary indexes; the statements that rebuild them."""
-    cursor.execute(sql_file("history_secondary_indexes"))
-    indexes = cursor.fetchall()
-    if indexes:
-        execute_script(connection, "; ".join(f"drop index {name}" for name, _ in indexes))
-    return [definition for _, definition in indexes]
+    execute_script(connection, sql_file("set_aside_history_indexes"))
+    cursor.execute("select definition from history_indexes_set_aside order by name")
+    return [definition for definition, in cursor.fetchall()]
 
 
 def rebuild_history_indexes(connection: adbc.Connection, definitions: list[str]) -> None:
