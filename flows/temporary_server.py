@@ -2,7 +2,7 @@
 
 Without an API URL, Prefect runs a flow on a temporary server that it starts when the flow first calls its API:
 it imports the server's code into the command's own process (3 s), launches it, then waits while it boots (12 s on
-a fresh PREFECT_HOME, 7 s of it creating its database). Here the same command Prefect would run is launched first,
+a fresh PREFECT_HOME, 7 s of it creating its database: see flows/prefect_database.py). Here the same command Prefect would run is launched first,
 before the command imports Prefect and the pipeline, so that the server boots while the command imports and reads
 its settings; Prefect then finds its temporary server running (its own object, holding this process, stopped by
 Prefect at exit) and uses it. With PREFECT_API_URL set nothing is launched; when the settings name a server
@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deployments.local_server import answers_within, free_port
+from flows.prefect_database import seed_prefect_database
 
 logger = logging.getLogger("prefect")
 _heartbeats_off = None  # the settings without heartbeats, once the command runs on its own server
@@ -50,6 +51,7 @@ def start_temporary_server() -> Callable[[], None]:
         return lambda: None
     # Launched before Prefect is imported (1.2 s): the server reads the settings this process reads (the
     # environment, the working folder's files, the profile), and is stopped if they name a server or disable it.
+    seed_prefect_database()  # a fresh home's database from its schema, not Prefect's migrations (6.8 s)
     port = free_port()
     process = subprocess.Popen(
         # the command and environment of prefect.server.api.server.SubprocessASGIServer (Prefect 3.8)
