@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from contextlib import closing
+from contextlib import closing, suppress
 from importlib.metadata import version
 from pathlib import Path
 
@@ -32,20 +32,21 @@ def seed_prefect_database(environment: dict[str, str] | None = None) -> Path | N
         return None
     home = Path(environment.get("PREFECT_HOME") or "~/.prefect").expanduser()
     database = home / "prefect.db"
-    header, _, schema = SCHEMA.read_text(encoding="utf-8").partition("\n")
-    if database.exists() or header != schema_header():
-        return None
-    home.mkdir(parents=True, exist_ok=True)
     partial = home / f".prefect.db.{os.getpid()}"
     try:
+        header, _, schema = SCHEMA.read_text(encoding="utf-8").partition("\n")
+        if database.exists() or header != schema_header():
+            return None
+        home.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(partial)) as connection:
             connection.executescript(schema)
             connection.execute("pragma journal_mode = wal")
         os.link(partial, database)  # never over a database another command created meanwhile
-    except FileExistsError:
+    except (OSError, sqlite3.Error):  # a database that exists by now, or a home it cannot write: Prefect's to say
         return None
     finally:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink()
     return database
 
 

@@ -39,3 +39,9 @@ def test_a_server_configured_with_another_database_is_left_to_prefect(tmp_path):
     assert seed_prefect_database({"PREFECT_HOME": str(home),
                                   "PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://x/y"}) is None
     assert not home.exists()
+
+
+def test_a_home_it_cannot_write_is_left_to_prefect(tmp_path):
+    home = tmp_path / "prefect"
+    home.write_text("a file where the home should be")
+    assert seed_prefect_database({"PREFECT_HOME": str(home)}) is None
