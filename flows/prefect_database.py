@@ -34,8 +34,10 @@ def seed_prefect_database(environment: dict[str, str] | None = None) -> Path | N
     database = home / "prefect.db"
     partial = home / f".prefect.db.{os.getpid()}"
     try:
+        if database.exists():  # most starts: nothing more to read
+            return None
         header, _, schema = SCHEMA.read_text(encoding="utf-8").partition("\n")
-        if database.exists() or header != schema_header():
+        if header != schema_header():
             return None
         home.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(partial)) as connection:

@@ -2,12 +2,13 @@
 
 Without an API URL, Prefect runs a flow on a temporary server that it starts when the flow first calls its API:
 it imports the server's code into the command's own process (3 s), launches it, then waits while it boots (12 s on
-a fresh PREFECT_HOME, 7 s of it creating its database: see flows/prefect_database.py). Here the same command Prefect would run is launched first,
-before the command imports Prefect and the pipeline, so that the server boots while the command imports and reads
-its settings; Prefect then finds its temporary server running (its own object, holding this process, stopped by
-Prefect at exit) and uses it. With PREFECT_API_URL set nothing is launched; when the settings name a server
-otherwise (a profile) or disable the temporary server, the one launched is stopped at once; when it does not answer,
-it is stopped and Prefect starts its own as before.
+a fresh PREFECT_HOME, 7 s of it creating its database, which flows/prefect_database.py now creates from its schema
+instead). Here the same command Prefect would run is launched first, before the command imports Prefect and the
+pipeline, so that the server boots while the command imports and reads its settings; Prefect then finds its
+temporary server running (its own object, holding this process, stopped by Prefect at exit) and uses it. With
+PREFECT_API_URL set nothing is launched; when the settings name a server otherwise (a profile) or disable the
+temporary server, the one launched is stopped at once; when it does not answer, it is stopped and Prefect starts its
+own as before.
 """
 
 from __future__ import annotations
